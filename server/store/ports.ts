@@ -1,0 +1,108 @@
+/**
+ * Ports of the storage layer. Adapters (git, accounts on disk) implement these and are handed to
+ * services through `deps`; tests run one contract suite per port.
+ */
+
+/** One file of a package, path relative to the package root with `/` separators. */
+export interface PackageFile {
+  path: string;
+  data: Uint8Array;
+  executable?: boolean;
+}
+
+export interface Person { name: string; email: string }
+
+/** What the registry stores with each published version (in the annotated tag's message, as JSON). */
+export interface VersionMeta {
+  checksum: string;
+  publisher: string;
+  /** Commit of the designer's own git working tree, when published from one. */
+  sourceCommit?: string;
+  /** Resolved sub-assembly tree at publish time: `owner/name` → exact version, direct deps. */
+  dependencies?: Array<{ package: string; range: string; version: string }>;
+}
+
+export interface VersionRecord {
+  version: string;
+  /** Object id of the annotated tag (what a certificate binds to). */
+  tag: string;
+  commit: string;
+  tree: string;
+  publishedAt: string;
+  meta: VersionMeta;
+}
+
+/** Mutable registry state of one package, kept as a commit chain on `refs/meta/registry`. */
+export interface PackageState {
+  owners: string[];
+  yanked: Record<string, { at: string; by: string; reason?: string }>;
+  forkOf?: { package: string; version: string; at: string; by: string };
+  createdAt: string;
+}
+
+export interface PublishInput {
+  version: string;
+  files: PackageFile[];
+  meta: VersionMeta;
+  author: Person;
+  message: string;
+  /** Timestamp used for commit and tag (seconds precision in git). */
+  date: Date;
+}
+
+export interface DesignStore {
+  /** Absolute path of the bare repository (for `git http-backend`); name already validated. */
+  repoPath(pkg: string): string;
+  exists(pkg: string): Promise<boolean>;
+  /** All packages, `owner/name`, sorted. */
+  list(): Promise<string[]>;
+  /** Create the bare repo and its initial state. NAME_TAKEN if it exists. */
+  create(pkg: string, state: PackageState, actor: Person): Promise<void>;
+  /**
+   * Write the version's objects and create `refs/tags/v<version>` with compare-and-swap against the
+   * zero oid. VERSION_EXISTS when the tag exists (whatever the bytes). Nothing is visible before
+   * the ref is created.
+   */
+  publish(pkg: string, input: PublishInput): Promise<VersionRecord>;
+  versions(pkg: string): Promise<VersionRecord[]>;
+  version(pkg: string, version: string): Promise<VersionRecord | undefined>;
+  readFiles(pkg: string, version: string): Promise<PackageFile[]>;
+  readFile(pkg: string, version: string, path: string): Promise<Uint8Array | undefined>;
+  /** Current state; `update` applies a change as a new commit on the meta ref (CAS, retried). */
+  state(pkg: string): Promise<PackageState>;
+  updateState(pkg: string, change: (s: PackageState) => PackageState, actor: Person, message: string): Promise<PackageState>;
+  /** Copy all objects, tags and history of `from` into a new repo `to` (fork). */
+  fork(from: string, to: string, state: PackageState, actor: Person): Promise<void>;
+}
+
+export type Scope = 'publish' | 'review' | 'admin';
+export type Role = 'reviewer' | 'admin';
+
+export interface Account {
+  name: string;
+  email: string;
+  roles: Role[];
+  createdAt: string;
+}
+
+export interface TokenInfo {
+  id: string;
+  name: string;
+  scopes: Scope[];
+  createdAt: string;
+  revokedAt?: string;
+}
+
+export interface AccountStore {
+  /** NAME_TAKEN if the name (lowercased) exists. Password stored as a scrypt hash only. */
+  create(input: { name: string; email: string; password: string; roles?: Role[] }): Promise<Account>;
+  get(name: string): Promise<Account | undefined>;
+  /** undefined when the account does not exist or the password is wrong (same timing path). */
+  verifyPassword(name: string, password: string): Promise<Account | undefined>;
+  /** Returns the plaintext token once; only its hash is stored. */
+  issueToken(account: string, input: { name: string; scopes: Scope[] }): Promise<{ token: string; info: TokenInfo }>;
+  authenticate(token: string): Promise<{ account: Account; token: TokenInfo } | undefined>;
+  revokeToken(account: string, id: string): Promise<void>;
+  listTokens(account: string): Promise<TokenInfo[]>;
+  setRoles(name: string, roles: Role[]): Promise<Account>;
+}

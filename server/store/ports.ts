@@ -3,12 +3,9 @@
  * services through `deps`; tests run one contract suite per port.
  */
 
-/** One file of a package, path relative to the package root with `/` separators. */
-export interface PackageFile {
-  path: string;
-  data: Uint8Array;
-  executable?: boolean;
-}
+import type { PackageFile } from '../../schema/package-file.ts';
+
+export type { PackageFile };
 
 export interface Person { name: string; email: string }
 
@@ -20,6 +17,8 @@ export interface VersionMeta {
   sourceCommit?: string;
   /** Resolved sub-assembly tree at publish time: `owner/name` → exact version, direct deps. */
   dependencies?: Array<{ package: string; range: string; version: string }>;
+  /** Licences as declared in the manifest, so the index can be regenerated from tags alone. */
+  license?: { hardware: string; documentation: string; software?: string };
 }
 
 export interface VersionRecord {
@@ -105,4 +104,26 @@ export interface AccountStore {
   revokeToken(account: string, id: string): Promise<void>;
   listTokens(account: string): Promise<TokenInfo[]>;
   setRoles(name: string, roles: Role[]): Promise<Account>;
+}
+
+export interface IndexChange { path: string; content: string | null }
+
+export interface IndexCommit {
+  commit: string;
+  author: Person;
+  date: string;
+  message: string;
+  content: string | undefined;
+}
+
+/** `index.git`: derived registry metadata plus the append-only certification records. */
+export interface IndexStore {
+  init(): Promise<void>;
+  /** One commit with all changes (CAS on the branch, serialized); no-op returns the current head. */
+  commit(changes: IndexChange[], author: Person, message: string): Promise<string>;
+  read(path: string): Promise<string | undefined>;
+  list(prefix: string): Promise<string[]>;
+  history(path: string): Promise<IndexCommit[]>;
+  head(): Promise<string | undefined>;
+  repoPath(): string;
 }

@@ -1,0 +1,23 @@
+import type { Command } from 'commander';
+import { initCommand } from './init.ts';
+import { validateCommand } from './validate.ts';
+import { packCommand } from './pack.ts';
+import { accountCommands } from './account.ts';
+import { publishCommand } from './publish.ts';
+import { infoCommand } from './info.ts';
+import { downloadCommand } from './download.ts';
+import { yankCommand } from './yank.ts';
+import { searchCommand } from './search.ts';
+
+/** Every `ohw` verb, in the order `ohw --help` lists them. */
+export const commands: Array<(program: Command) => void> = [
+  initCommand,
+  validateCommand,
+  packCommand,
+  accountCommands,
+  publishCommand,
+  infoCommand,
+  downloadCommand,
+  yankCommand,
+  searchCommand,
+];

@@ -1,0 +1,85 @@
+import { Router, type Request } from 'express';
+import { OhwError } from '../../../schema/errors.ts';
+import { writeArchive } from '../../../schema/archive.ts';
+import type { Deps } from '../../services/deps.ts';
+import { publishVersion } from '../../services/publish-version.ts';
+import { readDesign, readVersion, readVersionFile, requireDesign, requireVersion } from '../../services/read-design.ts';
+import { setYanked } from '../../services/yank-version.ts';
+import { changeOwners } from '../../services/owners.ts';
+import { requireActor } from '../auth.ts';
+import { receiveUpload } from '../upload.ts';
+
+const pkgOf = (req: Request) => `${req.params.owner}/${req.params.name}`;
+
+export function designRoutes(deps: Deps): Router {
+  const r = Router();
+
+  r.get('/designs/:owner/:name', async (req, res) => {
+    res.json(await readDesign(deps, pkgOf(req)));
+  });
+
+  r.put('/designs/:owner/:name/versions/:version', async (req, res) => {
+    const actor = requireActor(req);
+    const type = req.headers['content-type'] ?? '';
+    if (!/^application\/(gzip|x-gzip|x-tar\+gzip|octet-stream)\b/.test(type)) {
+      throw new OhwError('INVALID_REQUEST', `send the package as a tar.gz with Content-Type: application/gzip (got "${type || 'none'}")`);
+    }
+    const archive = await receiveUpload(req, deps.limits.maxCompressedBytes);
+    const source = req.headers['x-ohw-source-commit'];
+    const input: Parameters<typeof publishVersion>[1] = { pkg: pkgOf(req), version: req.params.version!, archive, actor };
+    if (typeof source === 'string' && source) input.sourceCommit = source;
+    const result = await publishVersion(deps, input);
+    res.status(201).location(`/api/v1/designs/${result.package}/versions/${result.version}`).json(result);
+  });
+
+  r.get('/designs/:owner/:name/versions/:version', async (req, res) => {
+    res.json(await readVersion(deps, pkgOf(req), req.params.version!));
+  });
+
+  r.get('/designs/:owner/:name/versions/:version/archive', async (req, res) => {
+    const pkg = await requireDesign(deps, pkgOf(req));
+    const record = await requireVersion(deps, pkg, req.params.version!);
+    const etag = `"${record.meta.checksum}"`;
+    res.set({ ETag: etag, 'X-Ohw-Checksum': record.meta.checksum, 'Cache-Control': 'public, max-age=31536000, immutable' });
+    if (req.headers['if-none-match'] === etag) return void res.status(304).end();
+    const gz = await writeArchive(await deps.designs.readFiles(pkg, record.version));
+    res.type('application/gzip')
+      .attachment(`${pkg.replace('/', '-')}-${record.version}.tar.gz`)
+      .send(gz);
+  });
+
+  r.get('/designs/:owner/:name/versions/:version/files/*path', async (req, res) => {
+    const segments = (req.params as unknown as { path: string[] }).path;
+    const data = await readVersionFile(deps, pkgOf(req), req.params.version!, segments.join('/'));
+    // Files are served as opaque bytes: never let a browser render an uploaded HTML/SVG inline.
+    res.type('application/octet-stream').set({
+      'Content-Disposition': `attachment; filename="${segments.at(-1)?.replace(/["\\\r\n]/g, '_')}"`,
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'public, max-age=31536000, immutable',
+    }).send(Buffer.from(data));
+  });
+
+  r.post('/designs/:owner/:name/versions/:version/yank', async (req, res) => {
+    const input: Parameters<typeof setYanked>[1] = { pkg: pkgOf(req), version: req.params.version!, actor: requireActor(req), yanked: true };
+    if (typeof req.body?.reason === 'string') input.reason = req.body.reason;
+    res.json(await setYanked(deps, input));
+  });
+
+  r.delete('/designs/:owner/:name/versions/:version/yank', async (req, res) => {
+    res.json(await setYanked(deps, { pkg: pkgOf(req), version: req.params.version!, actor: requireActor(req), yanked: false }));
+  });
+
+  r.put('/designs/:owner/:name/owners', async (req, res) => {
+    const body = req.body ?? {};
+    const lists = (v: unknown) => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined);
+    if ((body.add !== undefined && !lists(body.add)) || (body.remove !== undefined && !lists(body.remove))) {
+      throw new OhwError('INVALID_REQUEST', '"add" and "remove" must be lists of account names');
+    }
+    const input: Parameters<typeof changeOwners>[1] = { pkg: pkgOf(req), actor: requireActor(req) };
+    if (body.add) input.add = body.add;
+    if (body.remove) input.remove = body.remove;
+    res.json(await changeOwners(deps, input));
+  });
+
+  return r;
+}

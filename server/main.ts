@@ -1,0 +1,68 @@
+/**
+ * Composition root. `ohw-server [start]` runs the registry; `ohw-server rebuild` regenerates the
+ * derived index and search documents from the design repositories alone.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from './config.ts';
+import { buildDeps } from './compose.ts';
+import { createApp } from './http/app.ts';
+import { ensureAdmin } from './store/accounts-fs.ts';
+import { rebuildDerived, searchDocumentFor } from './services/derived-views.ts';
+import { seedDesigns } from './services/seed.ts';
+import type { Deps } from './services/deps.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const log = (line: string) => console.log(`[ohw] ${line}`);
+
+/** Embedded search lives in memory: fill it from the design repos at every start. */
+async function loadSearch(deps: Deps): Promise<number> {
+  const docs = [];
+  for (const pkg of await deps.designs.list()) {
+    const [versions, state] = await Promise.all([deps.designs.versions(pkg), deps.designs.state(pkg)]);
+    const doc = await searchDocumentFor(deps, pkg, versions, state);
+    if (doc) docs.push(doc);
+  }
+  await deps.search.replaceAll(docs);
+  return docs.length;
+}
+
+async function main(): Promise<void> {
+  const command = process.argv[2] ?? 'start';
+  const config = loadConfig();
+  const deps = await buildDeps(config, log);
+
+  if (command === 'rebuild' || command === 'rebuild-derived') {
+    const started = Date.now();
+    const { designs, versions } = await rebuildDerived(deps);
+    log(`rebuilt the index and search documents of ${designs} designs (${versions} versions) in ${Date.now() - started} ms`);
+    return;
+  }
+  if (command !== 'start') {
+    console.error(`usage: ohw-server [start|rebuild]`);
+    process.exitCode = 2;
+    return;
+  }
+
+  log(`data dir: ${config.dataDir}`);
+  await ensureAdmin(deps.accounts, { dataDir: config.dataDir, adminToken: config.adminToken, log });
+  const indexed = await loadSearch(deps);
+  log(`search engine: ${deps.search.engine} (${indexed} designs indexed)`);
+  if (config.seed) {
+    const { published } = await seedDesigns(deps, path.join(root, 'designs'));
+    if (published.length) log(`published ${published.length} example designs: ${published.join(', ')}`);
+  }
+  const app = createApp(deps);
+  const server = app.listen(config.port, config.host, () => {
+    log(`registry listening on http://${config.host}:${config.port}  (try: curl http://${config.host}:${config.port}/api/v1/health)`);
+  });
+  const stop = () => server.close(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((e) => {
+  console.error(`[ohw] failed to start: ${e instanceof Error ? e.message : String(e)}`);
+  if ((e as { issues?: unknown }).issues) console.error(JSON.stringify((e as { issues: unknown }).issues, null, 2));
+  process.exit(1);
+});

@@ -1,0 +1,30 @@
+import type { PackageLimits } from '../../schema/package-rules.ts';
+import type { AccountStore, DesignStore, IndexStore, Person } from '../store/ports.ts';
+import type { SearchIndex } from '../search/port.ts';
+import type { ManifestCache } from './manifest-cache.ts';
+
+/** What every use case may touch: ports, never concrete adapters. Built in main.ts or a test. */
+export interface Deps {
+  designs: DesignStore;
+  index: IndexStore;
+  accounts: AccountStore;
+  search: SearchIndex;
+  manifests: ManifestCache;
+  limits: PackageLimits;
+  quorum: number;
+  now: () => Date;
+  log: (line: string) => void;
+}
+
+/** The authenticated caller of a use case. */
+export interface Actor {
+  name: string;
+  email: string;
+  roles: string[];
+  scopes: string[];
+}
+
+export const personOf = (a: Actor): Person => ({ name: a.name, email: a.email });
+
+/** Commits made by the registry itself (seeding, rebuilds). */
+export const REGISTRY_PERSON: Person = { name: 'ohw-registry', email: 'registry@localhost' };

@@ -1,0 +1,54 @@
+import type { IndexStore } from '../store/ports.ts';
+import type { Deps } from './deps.ts';
+import { parseIndexLines, type IndexPackage } from '../domain/index-entry.ts';
+
+export interface ForkSummary { package: string; forkOf: NonNullable<IndexPackage['forkOf']>; versions: number }
+
+/**
+ * upstream → forks, built once from the index's per-design meta files and kept current by
+ * noteFork, so a package read does not scan every design.
+ */
+const forkMaps = new WeakMap<IndexStore, Promise<Map<string, Set<string>>>>();
+
+function forkMap(index: IndexStore): Promise<Map<string, Set<string>>> {
+  let map = forkMaps.get(index);
+  if (!map) {
+    map = (async () => {
+      const byUpstream = new Map<string, Set<string>>();
+      for (const path of (await index.list('designs/')).filter((p) => p.endsWith('.json'))) {
+        const meta = JSON.parse((await index.read(path)) ?? '{}') as Partial<IndexPackage>;
+        if (meta.forkOf && meta.package) addTo(byUpstream, meta.forkOf.package, meta.package);
+      }
+      return byUpstream;
+    })();
+    forkMaps.set(index, map);
+  }
+  return map;
+}
+
+function addTo(map: Map<string, Set<string>>, upstream: string, fork: string): void {
+  const set = map.get(upstream) ?? new Set<string>();
+  set.add(fork);
+  map.set(upstream, set);
+}
+
+export async function noteFork(deps: Deps, upstream: string, fork: string): Promise<void> {
+  addTo(await forkMap(deps.index), upstream, fork);
+}
+
+/** Forget the cached map (after rebuild-derived rewrote the index). */
+export function resetForkMap(deps: Deps): void {
+  forkMaps.delete(deps.index);
+}
+
+export async function listForks(deps: Deps, pkg: string): Promise<ForkSummary[]> {
+  const forks = [...((await forkMap(deps.index)).get(pkg) ?? [])].sort();
+  const out: ForkSummary[] = [];
+  for (const fork of forks) {
+    const meta = JSON.parse((await deps.index.read(`designs/${fork}.json`)) ?? '{}') as Partial<IndexPackage>;
+    if (!meta.forkOf) continue;
+    const lines = parseIndexLines((await deps.index.read(`designs/${fork}.jsonl`)) ?? '');
+    out.push({ package: fork, forkOf: meta.forkOf, versions: lines.length });
+  }
+  return out;
+}

@@ -1,0 +1,137 @@
+import semver from 'semver';
+import { OhwError, type Issue } from '../../schema/errors.ts';
+import { readArchive } from '../../schema/archive.ts';
+import { packageChecksum } from '../../schema/checksum.ts';
+import { validateDesign } from '../../schema/manifest/index.ts';
+import { findTooSimilar, parsePackageName } from '../../schema/names.ts';
+import { designSource } from '../../io/design-folder.ts';
+import type { Manifest } from '../../schema/types.ts';
+import type { VersionMeta, VersionRecord } from '../store/ports.ts';
+import { personOf, type Actor, type Deps } from './deps.ts';
+import { refreshDerived } from './derived-views.ts';
+import { resolvePublishDependencies } from './resolve-dependencies.ts';
+import { checkForkLineage } from './fork-lineage.ts';
+
+export interface PublishRequest {
+  pkg: string;
+  version: string;
+  archive: Uint8Array;
+  actor: Actor;
+  sourceCommit?: string;
+}
+
+export interface PublishResult {
+  package: string;
+  version: string;
+  checksum: string;
+  commit: string;
+  tag: string;
+  tree: string;
+  publishedAt: string;
+  dependencies: VersionMeta['dependencies'];
+  warnings: Issue[];
+}
+
+/**
+ * Publish one immutable version. Order matters: everything before `designs.publish` (which
+ * creates the tag ref by compare-and-swap) is invisible, so a refusal or a crash there leaves
+ * nothing behind; everything after it is derived and repaired by rebuild-derived.
+ */
+export async function publishVersion(deps: Deps, req: PublishRequest): Promise<PublishResult> {
+  const { full: pkg } = parsePackageName(req.pkg);
+  if (!semver.valid(req.version) || semver.clean(req.version) !== req.version) {
+    throw new OhwError('INVALID_REQUEST', `invalid version "${req.version}": expected semver 2.0 such as 1.2.0 or 2.0.0-rc.1`);
+  }
+  if (!req.actor.scopes.includes('publish')) {
+    throw new OhwError('FORBIDDEN', 'this token does not have the "publish" scope');
+  }
+  if (req.sourceCommit !== undefined && !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(req.sourceCommit)) {
+    throw new OhwError('INVALID_REQUEST', `invalid source commit "${req.sourceCommit}": expected a full git object id`);
+  }
+
+  const exists = await deps.designs.exists(pkg);
+  if (exists) {
+    await assertOwner(deps, pkg, req.actor);
+    if (await deps.designs.version(pkg, req.version)) {
+      throw new OhwError('VERSION_EXISTS', `version ${req.version} of ${pkg} already exists; published versions never change — publish a new version`);
+    }
+  } else {
+    const similar = findTooSimilar(pkg, await deps.designs.list());
+    if (similar) {
+      throw new OhwError('NAME_TOO_SIMILAR', `"${pkg}" is too similar to the existing design "${similar}"; choose a more distinct name`);
+    }
+  }
+
+  const files = await readArchive(req.archive, deps.limits);
+  const validation = validateDesign(designSource(files));
+  const errors = validation.issues.filter((i) => i.severity === 'error');
+  if (!validation.manifest || errors.length) {
+    throw new OhwError('INVALID_MANIFEST', `design.yaml has ${errors.length} problem(s)`, { issues: validation.issues });
+  }
+  const manifest = validation.manifest;
+  assertIdentity(manifest, pkg, req.version);
+
+  const state = exists ? await deps.designs.state(pkg) : undefined;
+  await checkForkLineage(deps, pkg, manifest, state);
+  const dependencies = await resolvePublishDependencies(deps, pkg, req.version, manifest);
+
+  if (!exists) {
+    try {
+      await deps.designs.create(pkg, { owners: [req.actor.name], yanked: {}, createdAt: deps.now().toISOString() }, personOf(req.actor));
+    } catch (e) {
+      // Lost a race to create the same design: carry on only if the winner made us an owner.
+      if (!(e instanceof OhwError && e.code === 'NAME_TAKEN')) throw e;
+      await assertOwner(deps, pkg, req.actor);
+    }
+  }
+
+  const meta: VersionMeta = {
+    checksum: packageChecksum(files),
+    publisher: req.actor.name,
+    dependencies,
+    license: manifest.license,
+  };
+  if (req.sourceCommit) meta.sourceCommit = req.sourceCommit;
+  const record: VersionRecord = await deps.designs.publish(pkg, {
+    version: req.version,
+    files,
+    meta,
+    author: personOf(req.actor),
+    message: `${pkg} ${req.version}\n\n${manifest.summary}`,
+    date: deps.now(),
+  });
+  deps.manifests.put(pkg, req.version, manifest);
+  await refreshDerived(deps, pkg, `publish ${pkg}@${req.version}`);
+
+  return {
+    package: pkg,
+    version: record.version,
+    checksum: record.meta.checksum,
+    commit: record.commit,
+    tag: record.tag,
+    tree: record.tree,
+    publishedAt: record.publishedAt,
+    dependencies,
+    warnings: validation.issues.filter((i) => i.severity === 'warning'),
+  };
+}
+
+export async function assertOwner(deps: Deps, pkg: string, actor: Actor): Promise<void> {
+  const state = await deps.designs.state(pkg);
+  if (!state.owners.includes(actor.name) && !actor.roles.includes('admin')) {
+    throw new OhwError('FORBIDDEN', `${actor.name} is not an owner of ${pkg} (owners: ${state.owners.join(', ')})`);
+  }
+}
+
+function assertIdentity(manifest: Manifest, pkg: string, version: string): void {
+  const issues: Issue[] = [];
+  if (manifest.name !== pkg) {
+    issues.push({ file: 'design.yaml', path: 'name', line: 0, column: 0, code: 'name-mismatch', severity: 'error',
+      message: `name "${manifest.name}" does not match the package being published ("${pkg}")` });
+  }
+  if (manifest.version !== version) {
+    issues.push({ file: 'design.yaml', path: 'version', line: 0, column: 0, code: 'version-mismatch', severity: 'error',
+      message: `version "${manifest.version}" does not match the version being published ("${version}")` });
+  }
+  if (issues.length) throw new OhwError('INVALID_MANIFEST', issues.map((i) => i.message).join('; '), { issues });
+}

@@ -1,0 +1,335 @@
+import { Readable } from 'node:stream';
+import { createGzip, gunzipSync, gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { extract as tarExtract, pack as tarPack, type Header } from 'tar-stream';
+import { ARCHIVE_MTIME, readArchive, writeArchive } from '../../schema/archive.ts';
+import { DEFAULT_LIMITS, type PackageFile, type PackageLimits } from '../../schema/package-rules.ts';
+import { OhwError, type ErrorCode } from '../../schema/errors.ts';
+
+const MiB = 1024 * 1024;
+const text = (s: string): Buffer => Buffer.from(s, 'utf8');
+const MANIFEST = { name: 'design.yaml', data: 'name: acme/widget\n' };
+
+type RawEntry = { header: Partial<Header> & { name: string }; data?: string | Buffer };
+
+/** A tar (not gzipped) built with tar-stream directly, so it can hold anything a hostile client sends. */
+async function rawTar(entries: RawEntry[]): Promise<Buffer> {
+  const pack = tarPack();
+  const out = (async () => {
+    const chunks: Buffer[] = [];
+    for await (const c of pack) chunks.push(c as Buffer);
+    return Buffer.concat(chunks);
+  })();
+  for (const e of entries) {
+    await new Promise<void>((resolve, reject) => {
+      const header = { mtime: new Date(0), ...e.header };
+      const cb = (err?: Error | null) => (err ? reject(err) : resolve());
+      if (e.data !== undefined) pack.entry(header, typeof e.data === 'string' ? text(e.data) : e.data, cb);
+      else pack.entry(header, cb);
+    });
+  }
+  pack.finalize();
+  return out;
+}
+
+const tgz = async (entries: RawEntry[]): Promise<Buffer> => gzipSync(await rawTar(entries));
+const file = (name: string, data: string | Buffer = 'x', extra: Partial<Header> = {}): RawEntry => ({ header: { name, type: 'file', ...extra }, data });
+const manifest = (): RawEntry => file(MANIFEST.name, MANIFEST.data);
+
+/** Expects readArchive to refuse with this code and exact message (or pattern). */
+async function refusal(gz: Uint8Array, code: ErrorCode, message: string | RegExp, limits?: PackageLimits): Promise<OhwError> {
+  let caught: unknown;
+  try {
+    await readArchive(gz, limits);
+  } catch (e) {
+    caught = e;
+  }
+  expect(caught, 'expected a refusal').toBeInstanceOf(OhwError);
+  const err = caught as OhwError;
+  expect(err.code).toBe(code);
+  if (typeof message === 'string') expect(err.message).toBe(message);
+  else expect(err.message).toMatch(message);
+  return err;
+}
+
+/** Parses a tar.gz without any checks, to look at headers. */
+async function headersOf(gz: Buffer): Promise<Header[]> {
+  const ex = tarExtract();
+  ex.end(gunzipSync(gz));
+  const out: Header[] = [];
+  for await (const entry of ex) {
+    out.push(entry.header);
+    entry.resume();
+  }
+  return out;
+}
+
+const pkg: PackageFile[] = [
+  { path: 'design.yaml', data: text(MANIFEST.data) },
+  { path: 'README.md', data: text('# Widget\n') },
+  { path: 'docs/assembly/step-1.md', data: text('Screw it.\n') },
+  { path: 'tools/build.sh', data: text('#!/bin/sh\necho hi\n'), executable: true },
+  { path: 'docs/empty.txt', data: new Uint8Array() },
+  { path: 'cad/élan/naïve ～ 😀.step', data: text('ISO-10303-21;\n') },
+  { path: `${'deep/'.repeat(14)}${'n'.repeat(120)}.txt`, data: text('long path\n') },
+  { path: 'bin/firmware.bin', data: Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7) % 256)) },
+];
+
+describe('writeArchive', () => {
+  it('round-trips: reading what was written gives the same files, sorted, with the executable bit', async () => {
+    const files = await readArchive(await writeArchive(pkg));
+    const expected = [...pkg].sort((a, b) => Buffer.compare(text(a.path), text(b.path)));
+    expect(files.map((f) => f.path)).toEqual(expected.map((f) => f.path));
+    for (const [i, f] of files.entries()) {
+      const want = expected[i]!;
+      expect(Buffer.from(f.data).equals(Buffer.from(want.data)), f.path).toBe(true);
+      expect(f.executable ?? false, f.path).toBe(want.executable ?? false);
+    }
+  });
+
+  it('is deterministic: same files in any order → identical bytes', async () => {
+    const a = await writeArchive(pkg);
+    const b = await writeArchive([...pkg].reverse());
+    const c = await writeArchive(pkg.map((f) => ({ ...f, data: new Uint8Array(f.data) })));
+    expect(a.equals(b)).toBe(true);
+    expect(a.equals(c)).toBe(true);
+  });
+
+  it('writes sorted regular-file entries only, with fixed mtime, uid/gid 0, no owner names, 0644/0755', async () => {
+    const headers = await headersOf(await writeArchive(pkg));
+    expect(headers.map((h) => h.name)).toEqual([...pkg].map((f) => f.path).sort((a, b) => Buffer.compare(text(a), text(b))));
+    for (const h of headers) {
+      expect(h.type).toBe('file');
+      expect(h.mtime.getTime()).toBe(ARCHIVE_MTIME.getTime());
+      expect(ARCHIVE_MTIME.toISOString()).toBe('2000-01-01T00:00:00.000Z');
+      expect([h.uid, h.gid, h.uname, h.gname]).toEqual([0, 0, '', '']);
+      expect(h.mode).toBe(h.name === 'tools/build.sh' ? 0o755 : 0o644);
+    }
+  });
+
+  it('writes a gzip header without a timestamp and with a fixed OS byte', async () => {
+    const gz = await writeArchive(pkg);
+    expect([...gz.subarray(0, 3)]).toEqual([0x1f, 0x8b, 8]);
+    expect(gz.readUInt32LE(4)).toBe(0); // MTIME
+    expect(gz[9]).toBe(3); // OS = Unix
+  });
+
+  it('refuses to write a bad path or a duplicate, naming it', async () => {
+    await expect(writeArchive([{ path: '../x', data: text('') }])).rejects.toMatchObject({
+      code: 'INVALID_ARCHIVE',
+      message: 'package file "../x": ".." segments are not allowed',
+    });
+    await expect(writeArchive([{ path: 'A.txt', data: text('') }, { path: 'a.txt', data: text('') }])).rejects.toMatchObject({
+      code: 'INVALID_ARCHIVE',
+      message: 'package files "A.txt" and "a.txt" collide on case-insensitive file systems',
+    });
+  });
+});
+
+describe('readArchive accepts', () => {
+  it('archives made by other tools: a leading "./", directory entries, unsorted order', async () => {
+    const gz = await tgz([
+      { header: { name: './', type: 'directory' } },
+      { header: { name: './docs/', type: 'directory' } },
+      file('./docs/a.md', 'A'),
+      file('./design.yaml', MANIFEST.data),
+      { header: { name: 'docs/sub', type: 'directory' } },
+    ]);
+    const files = await readArchive(gz);
+    expect(files.map((f) => f.path)).toEqual(['design.yaml', 'docs/a.md']);
+    expect(files[1]!.data.toString()).toBe('A');
+  });
+
+  it('any execute bit as executable', async () => {
+    const files = await readArchive(await tgz([manifest(), file('run', 'x', { mode: 0o700 }), file('other', 'x', { mode: 0o601 })]));
+    expect(files.find((f) => f.path === 'run')?.executable).toBe(true);
+    expect(files.find((f) => f.path === 'other')?.executable).toBe(true);
+    expect(files.find((f) => f.path === 'design.yaml')?.executable).toBeUndefined();
+  });
+});
+
+describe('readArchive refuses entries that are not plain files', () => {
+  it.each([
+    [{ name: 'link', type: 'symlink', linkname: '/etc/passwd' }, 'archive entry "link": symbolic links are not allowed'],
+    [{ name: 'docs/hard', type: 'link', linkname: 'design.yaml' }, 'archive entry "docs/hard": hard links are not allowed'],
+    [{ name: 'dev/tty', type: 'character-device', devmajor: 5, devminor: 0 }, 'archive entry "dev/tty": character devices are not allowed'],
+    [{ name: 'dev/sda', type: 'block-device', devmajor: 8, devminor: 0 }, 'archive entry "dev/sda": block devices are not allowed'],
+    [{ name: 'pipe', type: 'fifo' }, 'archive entry "pipe": FIFOs (named pipes) are not allowed'],
+  ] as Array<[Partial<Header> & { name: string }, string]>)('%o', async (header, message) => {
+    const err = await refusal(await tgz([manifest(), { header }]), 'INVALID_ARCHIVE', message);
+    expect(err.details).toMatchObject({ path: header.name });
+  });
+
+  it('stops at the first bad entry, even with a lot of data on either side', async () => {
+    const gz = await tgz([manifest(), file('a.bin', Buffer.alloc(3 * MiB, 1)), { header: { name: 'link', type: 'symlink', linkname: 'a.bin' } },
+      file('b.bin', Buffer.alloc(8 * MiB, 2))]);
+    await refusal(gz, 'INVALID_ARCHIVE', 'archive entry "link": symbolic links are not allowed');
+  });
+
+  it('refuses an unknown entry type (e.g. GNU sparse "S")', async () => {
+    const tarBytes = await rawTar([manifest(), file('sparse.img', 'data')]);
+    // second header starts after the first entry (512 header + 512 padded data)
+    const h = 1024;
+    tarBytes[h + 156] = 'S'.charCodeAt(0);
+    let sum = 8 * 32;
+    for (let i = 0; i < 512; i++) if (i < 148 || i >= 156) sum += tarBytes[h + i]!;
+    tarBytes.write(`${sum.toString(8).padStart(6, '0')}\0 `, h + 148, 'latin1');
+    await refusal(gzipSync(tarBytes), 'INVALID_ARCHIVE', 'archive entry "sparse.img": unsupported tar entry type');
+  });
+});
+
+describe('readArchive refuses bad paths, naming them', () => {
+  it.each([
+    ['../x', '".." segments are not allowed'],
+    ['docs/../../etc/passwd', '".." segments are not allowed'],
+    ['/etc/x', 'absolute paths are not allowed'],
+    ['a/.GIT/config', '".git" segments are not allowed'],
+    ['.git/HEAD', '".git" segments are not allowed'],
+    ['docs\\win.txt', 'backslashes are not allowed'],
+    ['a//b', 'empty segments (// or a trailing /) are not allowed'],
+  ])('%j', async (name, reason) => {
+    const err = await refusal(await tgz([manifest(), file(name)]), 'INVALID_ARCHIVE', `archive entry ${JSON.stringify(name)}: ${reason}`);
+    expect(err.details).toEqual({ path: name });
+  });
+
+  it('strips only a single leading "./"', async () => {
+    await refusal(await tgz([manifest(), file('././x')]), 'INVALID_ARCHIVE', 'archive entry "./x": "." segments are not allowed');
+  });
+
+  it('checks directory entries too (".git/" directory, "../" directory)', async () => {
+    await refusal(await tgz([manifest(), { header: { name: '.git/', type: 'directory' } }]), 'INVALID_ARCHIVE',
+      'archive entry ".git": ".git" segments are not allowed');
+    await refusal(await tgz([manifest(), { header: { name: '../', type: 'directory' } }]), 'INVALID_ARCHIVE',
+      'archive entry "..": ".." segments are not allowed');
+  });
+
+  it('refuses a path deeper than maxDepth', async () => {
+    await refusal(await tgz([manifest(), file('a/b/c/d.txt')]), 'INVALID_ARCHIVE',
+      'archive entry "a/b/c/d.txt": path is deeper than 3 levels (limit maxDepth)', { ...DEFAULT_LIMITS, maxDepth: 3 });
+  });
+});
+
+describe('readArchive refuses duplicates and collisions', () => {
+  it('a duplicate entry', async () => {
+    await refusal(await tgz([manifest(), file('a.txt', '1'), file('a.txt', '2')]), 'INVALID_ARCHIVE', 'archive entry "a.txt": appears more than once');
+  });
+
+  it('names that collide case-insensitively, naming both', async () => {
+    const err = await refusal(await tgz([manifest(), file('A.txt'), file('a.txt')]), 'INVALID_ARCHIVE',
+      'archive entries "A.txt" and "a.txt" collide on case-insensitive file systems');
+    expect(err.details).toEqual({ path: 'a.txt', other: 'A.txt' });
+    await refusal(await tgz([manifest(), file('README.md'), file('readme.md')]), 'INVALID_ARCHIVE',
+      'archive entries "README.md" and "readme.md" collide on case-insensitive file systems');
+  });
+
+  it('a name that is both a file and a directory', async () => {
+    await refusal(await tgz([manifest(), file('docs'), file('docs/a.md')]), 'INVALID_ARCHIVE',
+      'archive entries "docs" and "docs/a.md" conflict: "docs" is both a file and a directory');
+  });
+
+  it('an archive without design.yaml at its root', async () => {
+    await refusal(await tgz([file('pkg/design.yaml', MANIFEST.data)]), 'INVALID_ARCHIVE', 'archive has no "design.yaml" at its root');
+    await refusal(gzipSync(Buffer.alloc(1024)), 'INVALID_ARCHIVE', 'archive has no "design.yaml" at its root');
+  });
+});
+
+describe('readArchive enforces limits (TOO_LARGE)', () => {
+  const small: PackageLimits = { maxCompressedBytes: 10_000, maxUncompressedBytes: 4096, maxFiles: 3, maxFileBytes: 2048, maxDepth: 16 };
+
+  it('too many files', async () => {
+    const err = await refusal(await tgz([manifest(), file('a'), file('b'), file('c')]), 'TOO_LARGE',
+      'archive has more than 3 files (limit maxFiles)', small);
+    expect(err.details).toEqual({ path: 'c', limit: 'maxFiles' });
+  });
+
+  it('too many directory entries', async () => {
+    const dirs = ['a/', 'b/', 'c/', 'd/'].map((name) => ({ header: { name, type: 'directory' as const } }));
+    await refusal(await tgz([manifest(), ...dirs]), 'TOO_LARGE', 'archive has more than 3 directory entries (limit maxFiles)', small);
+  });
+
+  it('a file over the per-file limit, by its header', async () => {
+    const err = await refusal(await tgz([manifest(), file('big.bin', Buffer.alloc(2049))]), 'TOO_LARGE',
+      'archive entry "big.bin" is larger than 2 KiB (limit maxFileBytes)', small);
+    expect(err.details).toEqual({ path: 'big.bin', limit: 'maxFileBytes' });
+  });
+
+  it('files over the total limit', async () => {
+    await refusal(await tgz([manifest(), file('a.bin', Buffer.alloc(2048)), file('b.bin', Buffer.alloc(2048))]), 'TOO_LARGE',
+      'archive expands to more than 4 KiB (limit maxUncompressedBytes)', small);
+  });
+
+  it('an upload over the compressed limit, before inflating anything', async () => {
+    await refusal(Buffer.alloc(10_001), 'TOO_LARGE', 'archive is larger than 10000 bytes compressed (limit maxCompressedBytes)', small);
+  });
+
+  it('a gzip bomb (300 MiB of zeros in ~300 KB) is stopped at the cap, with modest memory', async () => {
+    const zeros = Buffer.alloc(MiB);
+    const bomb = await new Promise<Buffer>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      const gz = createGzip({ level: 9 });
+      gz.on('data', (c: Buffer) => chunks.push(c));
+      gz.on('end', () => resolve(Buffer.concat(chunks)));
+      gz.on('error', reject);
+      Readable.from((function* () {
+        for (let i = 0; i < 300; i++) yield zeros;
+      })()).pipe(gz);
+    });
+    expect(bomb.byteLength).toBeLessThan(1 * MiB);
+
+    global.gc?.();
+    const base = process.memoryUsage();
+    let peakRss = base.rss;
+    let peakBuffers = base.arrayBuffers;
+    const sampler = setInterval(() => {
+      const m = process.memoryUsage();
+      peakRss = Math.max(peakRss, m.rss);
+      peakBuffers = Math.max(peakBuffers, m.arrayBuffers);
+    }, 2);
+    const started = Date.now();
+    try {
+      await refusal(bomb, 'TOO_LARGE', 'archive expands to more than 200 MiB (limit maxUncompressedBytes)');
+    } finally {
+      clearInterval(sampler);
+    }
+    const m = process.memoryUsage();
+    peakRss = Math.max(peakRss, m.rss);
+    // Inflating it whole would need ≥ 200 MiB; streamed, only a few chunks are alive at a time.
+    expect(peakRss - base.rss).toBeLessThan(64 * MiB);
+    expect(peakBuffers - base.arrayBuffers).toBeLessThan(64 * MiB);
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
+  it('a gzip bomb against small limits is stopped early', async () => {
+    const bomb = gzipSync(Buffer.alloc(64 * MiB), { level: 9 });
+    const started = Date.now();
+    await refusal(bomb, 'TOO_LARGE', 'archive expands to more than 4 KiB (limit maxUncompressedBytes)', { ...small, maxCompressedBytes: MiB });
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+});
+
+describe('readArchive refuses corrupt input', () => {
+  const corrupt = 'archive is truncated or corrupt';
+
+  it('a truncated gzip (cut in half)', async () => {
+    const gz = await writeArchive(pkg);
+    await refusal(gz.subarray(0, Math.floor(gz.length / 2)), 'INVALID_ARCHIVE', corrupt);
+  });
+
+  it('a gzip of a truncated tar', async () => {
+    const tarBytes = await rawTar([manifest(), file('b.bin', Buffer.alloc(5000, 1))]);
+    await refusal(gzipSync(tarBytes.subarray(0, 2000)), 'INVALID_ARCHIVE', corrupt);
+  });
+
+  it('garbage bytes, an empty upload, and a gzip of something that is not a tar', async () => {
+    await refusal(Buffer.from('this is not a tarball, honest'), 'INVALID_ARCHIVE', corrupt);
+    await refusal(new Uint8Array(), 'INVALID_ARCHIVE', corrupt);
+    await refusal(gzipSync(Buffer.from('x'.repeat(2000))), 'INVALID_ARCHIVE', corrupt);
+  });
+
+  it('a tar header with a bad checksum', async () => {
+    const tarBytes = await rawTar([manifest()]);
+    tarBytes[0] = 'D'.charCodeAt(0); // name changed, checksum not updated
+    const err = await refusal(gzipSync(tarBytes), 'INVALID_ARCHIVE', corrupt);
+    expect(String(err.details?.reason)).toMatch(/tar header/i);
+  });
+});

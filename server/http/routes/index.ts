@@ -1,7 +1,10 @@
 import type { Router } from 'express';
 import type { Deps } from '../../services/deps.ts';
+import { certificationRoutes } from './certifications.ts';
 
 /** Routes of later capabilities (BOM, forks, certification), registered in one place. */
-export function extraRoutes(_deps: Deps): Router[] {
-  return [];
+export function extraRoutes(deps: Deps): Router[] {
+  return [
+    certificationRoutes(deps),
+  ];
 }

@@ -1,7 +1,7 @@
 /**
  * `DesignStore` over one bare git repository per design.
  *
- * Layout of `$dataDir/designs/<owner>/<name>.git` (HEAD → refs/heads/main, which does not exist):
+ * Layout of `$dataDir/designs/<owner>/<name>.git` (HEAD → refs/heads/main = the highest release's commit):
  *
  *   refs/tags/v<semver>       annotated tag → commit → tree = the package files (100644/100755).
  *                             Tagger = publisher and date = publishedAt; message:
@@ -163,6 +163,13 @@ export class GitDesignStore implements DesignStore {
       if (!cas.ok) {
         if (cas.current !== undefined) throw exists();
         throw new OhwError('CONFLICT', `could not create version ${version} of ${pkg}, try again`, { details: { git: cas.reason } });
+      }
+      // `main` follows the highest release so a plain `git clone` checks out the newest design;
+      // it is a convenience ref (tags are the versions), so a lost update is harmless.
+      const releases = [...existing.map((r) => r.version), version].filter((v) => !semver.prerelease(v));
+      if (!semver.prerelease(version) && semver.maxSatisfying(releases, '*') === version) {
+        // A transaction prints `start: ok`/`commit: ok`; simple-git waits ~50 ms on silent commands.
+        await runGit(gitdir, ['update-ref', '--stdin'], `start\nupdate refs/heads/main ${commit}\ncommit\n`).catch(() => undefined);
       }
       this.pool.afterWrite(gitdir);
       const record: VersionRecord = { version, tag, commit, tree, publishedAt: isoOf(who), meta };

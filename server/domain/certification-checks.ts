@@ -1,0 +1,133 @@
+import { allowsDerivatives, checkLicense, isOshwaCompatible } from '../../schema/licenses.ts';
+import type { CheckResult } from '../../schema/certification/record.ts';
+import type { Issue } from '../../schema/errors.ts';
+import type { Manifest } from '../../schema/types.ts';
+
+/**
+ * Automatic checks run when certification is requested (SPEC §5). Pure: the service gathers the
+ * inputs (validation result, file list, dependency yank state, upstream licence) and this decides.
+ */
+export interface CheckInputs {
+  manifest: Manifest;
+  issues: Issue[];
+  files: string[];
+  /** Direct sub-assemblies as recorded at publish time, with their current state. */
+  dependencies: Array<{ package: string; version: string; exists: boolean; yanked: boolean }>;
+  /** For a fork: the upstream and its licences at the fork point. */
+  upstream?: { package: string; version: string; license?: { hardware: string; documentation: string } };
+  /** Text of the README, to find attribution of an upstream. */
+  readme?: string;
+}
+
+/** Formats that are outputs of a design tool, not the preferred form for making changes. */
+export const EXPORT_EXTENSIONS = new Set([
+  'pdf', 'stl', '3mf', 'obj', 'ply', 'amf', 'gcode', 'png', 'jpg', 'jpeg', 'gif', 'webp', 'bmp', 'tif', 'tiff',
+  'gbr', 'gtl', 'gbl', 'gto', 'gbo', 'gts', 'gbs', 'gtp', 'gbp', 'gko', 'gm1', 'drl', 'xln', 'zip',
+  'step', 'stp', 'iges', 'igs', 'x_t', 'x_b', 'wrl', 'html',
+]);
+
+/** Native, editable design formats (CAD, EDA, vector, code). */
+export const NATIVE_EXTENSIONS = new Set([
+  'scad', 'fcstd', 'fcmacro', 'py', 'kicad_pcb', 'kicad_sch', 'kicad_pro', 'kicad_mod', 'kicad_sym', 'sch', 'brd', 'lbr',
+  'f3d', 'f3z', 'sldprt', 'sldasm', 'slddrw', 'ipt', 'iam', 'idw', 'dwg', 'dxf', 'svg', 'blend', 'skp', 'csg',
+  'ino', 'c', 'cpp', 'h', 'hpp', 'rs', 'js', 'ts', 'v', 'sv', 'vhd', 'vhdl', 'lbrn', 'lbrn2', 'ai', 'cdr', '3dm', 'catpart', 'prt', 'asm',
+]);
+
+const ext = (p: string) => (p.includes('.') ? p.slice(p.lastIndexOf('.') + 1).toLowerCase() : '');
+
+const pass = (id: string, evidence: string): CheckResult => ({ id, result: 'pass', evidence });
+const warn = (id: string, evidence: string): CheckResult => ({ id, result: 'warn', evidence });
+const fail = (id: string, evidence: string): CheckResult => ({ id, result: 'fail', evidence });
+
+export function manifestValid(i: CheckInputs): CheckResult {
+  const errors = i.issues.filter((x) => x.severity === 'error');
+  if (errors.length) return fail('manifest-valid', `${errors.length} validation error(s): ${errors.slice(0, 3).map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+  return pass('manifest-valid', `design.yaml validates against the manifest schema (${i.issues.length} warning(s))`);
+}
+
+export function licensesOpen(i: CheckInputs): CheckResult {
+  const { hardware, documentation, software } = i.manifest.license;
+  const bad: string[] = [];
+  if (!isOshwaCompatible(hardware, 'hardware')) bad.push(`hardware licence ${hardware} is not OSHWA-compatible`);
+  if (!isOshwaCompatible(documentation, 'documentation')) bad.push(`documentation licence ${documentation} is not OSHWA-compatible`);
+  if (software === undefined || software === '') bad.push('no software licence: declare one, or NONE when there is no software');
+  if (bad.length) return fail('licenses-open', bad.join('; '));
+  const flagged = [hardware, documentation, software ?? ''].flatMap((expr, n) =>
+    checkLicense(expr, (['hardware', 'documentation', 'software'] as const)[n]!).filter((f) => f.severity === 'warning').map((f) => f.message));
+  if (flagged.length) return warn('licenses-open', `open licences, flagged for the reviewer: ${flagged.join('; ')}`);
+  return pass('licenses-open', `hardware ${hardware}, documentation ${documentation}, software ${software}`);
+}
+
+export function editableSources(i: CheckInputs): CheckResult {
+  const sources = i.manifest.docs.sources ?? [];
+  const present = new Set(i.files);
+  const missing = sources.filter((s) => !present.has(s));
+  if (!sources.length) return fail('editable-sources', 'docs.sources lists no source files');
+  if (missing.length) return fail('editable-sources', `listed sources missing from the package: ${missing.join(', ')}`);
+  const native = sources.filter((s) => NATIVE_EXTENSIONS.has(ext(s)));
+  const exportsOnly = sources.filter((s) => EXPORT_EXTENSIONS.has(ext(s)));
+  if (!native.length) {
+    return fail('editable-sources', `no native editable source: ${sources.join(', ')} ${exportsOnly.length ? 'are exports (PDF/STL/Gerber/STEP…), not the preferred form for modification' : 'are in unrecognised formats'}`);
+  }
+  if (exportsOnly.length) return warn('editable-sources', `native sources ${native.join(', ')}; also listed as sources but exports: ${exportsOnly.join(', ')}`);
+  return pass('editable-sources', `native sources: ${native.join(', ')}`);
+}
+
+export function bomComplete(i: CheckInputs): CheckResult {
+  const incomplete = i.manifest.bom.filter((l) => !(l.quantity > 0) || !(l.mpn || l.offers?.length || l.part || l.subassembly));
+  if (incomplete.length) {
+    return fail('bom-complete', `BOM lines without an MPN, an offer, a part or a sub-assembly: ${incomplete.map((l) => l.id).join(', ')}`);
+  }
+  return pass('bom-complete', `${i.manifest.bom.length} BOM line(s), each with a quantity and an MPN, offer, part or sub-assembly`);
+}
+
+export function subassembliesResolve(i: CheckInputs): CheckResult {
+  if (!i.dependencies.length) return pass('subassemblies-resolve', 'no sub-assemblies');
+  const bad = i.dependencies.filter((d) => !d.exists || d.yanked).map((d) => `${d.package}@${d.version} ${d.exists ? 'is yanked' : 'is not published'}`);
+  if (bad.length) return fail('subassemblies-resolve', bad.join('; '));
+  return pass('subassemblies-resolve', `resolved: ${i.dependencies.map((d) => `${d.package}@${d.version}`).join(', ')}`);
+}
+
+export function proprietaryDisclosed(i: CheckInputs): CheckResult {
+  const closed = i.manifest.proprietaryComponents ?? [];
+  if (!closed.length) return pass('proprietary-disclosed', 'no proprietary components declared');
+  const ids = new Set(i.manifest.bom.map((l) => l.id));
+  const bad = closed.filter((c) => !c.datasheet || !ids.has(c.bomRef)).map((c) => `${c.bomRef}${c.datasheet ? ' (no such BOM line)' : ' (no datasheet)'}`);
+  if (bad.length) return fail('proprietary-disclosed', `proprietary components not properly disclosed: ${bad.join(', ')}`);
+  return pass('proprietary-disclosed', `${closed.length} proprietary component(s) disclosed with datasheets: ${closed.map((c) => c.bomRef).join(', ')}`);
+}
+
+export function docsPresent(i: CheckInputs): CheckResult {
+  const present = new Set(i.files);
+  const d = i.manifest.docs;
+  if (!present.has(d.readme)) return fail('docs-present', `readme ${d.readme} is missing`);
+  const assembly = d.assembly ?? [];
+  if (!assembly.length) return fail('docs-present', 'no assembly instructions (docs.assembly)');
+  const missing = assembly.filter((a) => !present.has(a));
+  if (missing.length) return fail('docs-present', `assembly instructions missing: ${missing.join(', ')}`);
+  if (!d.photos?.length) return warn('docs-present', `readme and assembly instructions present (${assembly.join(', ')}); no photos (docs.photos)`);
+  return pass('docs-present', `readme, assembly instructions (${assembly.join(', ')}) and ${d.photos.length} photo(s)`);
+}
+
+export function lineage(i: CheckInputs): CheckResult {
+  if (!i.upstream) {
+    const nd = (i.manifest.derivedFrom ?? []).filter((s) => s.license && !allowsDerivatives(s.license).ok);
+    if (nd.length) return fail('lineage', `derived from works whose licence forbids derivatives: ${nd.map((s) => `${s.title} (${s.license})`).join(', ')}`);
+    return pass('lineage', i.manifest.derivedFrom?.length ? `derived from ${i.manifest.derivedFrom.map((s) => s.title).join(', ')}, licences allow it` : 'not a fork');
+  }
+  const up = i.upstream;
+  const hw = up.license ? allowsDerivatives(up.license.hardware) : { ok: true };
+  if (!hw.ok) return fail('lineage', `upstream ${up.package}@${up.version} does not allow derivatives: ${hw.reason}`);
+  const attributed = i.manifest.forkOf?.package === up.package
+    || (i.manifest.derivedFrom ?? []).some((d) => d.url.includes(up.package) || d.title.includes(up.package))
+    || (i.readme ?? '').includes(up.package);
+  if (!attributed) return fail('lineage', `fork of ${up.package}@${up.version}, but the design does not credit it (set forkOf, a derivedFrom entry, or name it in the README)`);
+  return pass('lineage', `fork of ${up.package}@${up.version}; upstream licence allows derivatives and is credited`);
+}
+
+export const CHECKS = [manifestValid, licensesOpen, editableSources, bomComplete, subassembliesResolve, proprietaryDisclosed, docsPresent, lineage];
+
+export function runChecks(i: CheckInputs): { results: CheckResult[]; passed: boolean } {
+  const results = CHECKS.map((c) => c(i));
+  return { results, passed: !results.some((r) => r.result === 'fail') };
+}

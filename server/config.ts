@@ -14,11 +14,11 @@ export interface Config {
   quorum: number;
 }
 
-function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer ≥ ${min}, got "${raw}"`);
   return n;
 }
 
@@ -31,7 +31,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxDepth: intFromEnv(env, 'OHW_MAX_PATH_DEPTH', DEFAULT_LIMITS.maxDepth),
   };
   const config: Config = {
-    port: intFromEnv(env, 'PORT', 8787),
+    // PORT=0 asks the OS for a free port (tests); the log line says which.
+    port: intFromEnv(env, 'PORT', 8787, 0),
     host: env.HOST || '127.0.0.1',
     dataDir: path.resolve(env.OHW_DATA || './.ohw-data'),
     seed: env.OHW_SEED !== '0',

@@ -1,0 +1,66 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import type { Express } from 'express';
+import { buildDeps } from '../../server/compose.ts';
+import { createApp } from '../../server/http/app.ts';
+import { DEFAULT_LIMITS, type PackageLimits } from '../../schema/package-rules.ts';
+import { writeArchive } from '../../schema/archive.ts';
+import type { Deps } from '../../server/services/deps.ts';
+import type { PackageFile } from '../../schema/package-file.ts';
+import { starterFiles, type StarterAnswers } from '../../cli/starter-design.ts';
+
+export interface TestRegistry {
+  dataDir: string;
+  deps: Deps;
+  app: Express;
+  /** Register an account and return a publish token. */
+  account(name: string): Promise<string>;
+  cleanup(): Promise<void>;
+}
+
+export async function makeRegistry(opts: { limits?: Partial<PackageLimits>; quorum?: number } = {}): Promise<TestRegistry> {
+  const dataDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'ohw-test-'));
+  const logs: string[] = [];
+  const deps = await buildDeps({ dataDir, limits: { ...DEFAULT_LIMITS, ...opts.limits }, quorum: opts.quorum ?? 2 }, (l) => logs.push(l));
+  const app = createApp(deps, { authAttemptsPerMinute: 10_000 });
+  return {
+    dataDir,
+    deps,
+    app,
+    async account(name: string) {
+      const res = await request(app).post('/api/v1/accounts').send({ name, email: `${name}@example.org`, password: 'correct horse battery' });
+      if (res.status !== 201) throw new Error(`register ${name}: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body.token as string;
+    },
+    async cleanup() {
+      await fs.promises.rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A small valid design as files (the same starter `ohw init` writes), with optional overrides. */
+export function designFiles(name: string, version = '1.0.0', edit?: (yaml: string) => string, extra: Partial<StarterAnswers> = {}): PackageFile[] {
+  const answers: StarterAnswers = {
+    name, version, title: `Test ${name}`, summary: 'A small test design', function: 'Exercises the registry in tests',
+    licenseHardware: 'CERN-OHL-S-2.0', licenseDocumentation: 'CC-BY-SA-4.0', licenseSoftware: 'NONE',
+    category: 'Tool', processes: ['ASM', '3DP'], licensor: name.split('/')[0]!, language: 'en', ...extra,
+  };
+  return starterFiles(answers).map((f) => ({
+    path: f.path,
+    data: Buffer.from(f.path === 'design.yaml' && edit ? edit(f.content) : f.content),
+  }));
+}
+
+export async function designArchive(name: string, version = '1.0.0', edit?: (yaml: string) => string): Promise<Buffer> {
+  return writeArchive(designFiles(name, version, edit));
+}
+
+export function publish(app: Express, token: string | undefined, pkg: string, version: string, body: Buffer) {
+  const req = request(app).put(`/api/v1/designs/${pkg}/versions/${version}`).set('Content-Type', 'application/gzip');
+  if (token) req.set('Authorization', `Bearer ${token}`);
+  return req.send(body);
+}
+
+export const REPO_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');

@@ -1,0 +1,183 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { designArchive, designFiles, makeRegistry, publish, type TestRegistry } from '../../helpers/registry.ts';
+import { gzipBomb, rawArchive } from '../../helpers/hostile-archives.ts';
+import { writeArchive } from '../../../schema/archive.ts';
+
+let reg: TestRegistry;
+let alice: string;
+let bob: string;
+
+beforeAll(async () => {
+  reg = await makeRegistry({ limits: { maxFiles: 50, maxFileBytes: 256 * 1024, maxUncompressedBytes: 4 * 1024 * 1024, maxCompressedBytes: 2 * 1024 * 1024 } });
+  alice = await reg.account('alice');
+  bob = await reg.account('bob');
+});
+afterAll(() => reg.cleanup());
+
+const repoOf = (pkg: string) => path.join(reg.dataDir, 'designs', `${pkg}.git`);
+const noVersion = async (pkg: string, version: string) => {
+  const res = await request(reg.app).get(`/api/v1/designs/${pkg}/versions/${version}`);
+  expect(res.status).toBe(404);
+};
+
+describe('publishing a version', () => {
+  it('publishes a valid design and answers 201 with the version record', async () => {
+    const res = await publish(reg.app, alice, 'alice/widget', '1.0.0', await designArchive('alice/widget'));
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ package: 'alice/widget', version: '1.0.0' });
+    expect(res.body.checksum).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(res.body.tag).toMatch(/^[0-9a-f]{40}$/);
+    const read = await request(reg.app).get('/api/v1/designs/alice/widget');
+    expect(read.status).toBe(200);
+    expect(read.body.owners).toEqual(['alice']);
+    expect(read.body.latest).toBe('1.0.0');
+    expect(read.body.versions[0]).toMatchObject({ version: '1.0.0', checksum: res.body.checksum, yanked: false });
+  });
+
+  it('refuses a publish without a token with 401', async () => {
+    const res = await publish(reg.app, undefined, 'alice/anon', '1.0.0', await designArchive('alice/anon'));
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe('UNAUTHENTICATED');
+    expect(fs.existsSync(repoOf('alice/anon'))).toBe(false);
+  });
+
+  it('refuses an invalid token with 401', async () => {
+    const res = await publish(reg.app, 'ohw_nope_nope', 'alice/anon', '1.0.0', await designArchive('alice/anon'));
+    expect(res.status).toBe(401);
+  });
+
+  it("refuses a publish to someone else's design with 403", async () => {
+    const res = await publish(reg.app, bob, 'alice/widget', '1.1.0', await designArchive('alice/widget', '1.1.0'));
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('FORBIDDEN');
+    expect(res.body.error.message).toContain('not an owner of alice/widget');
+    await noVersion('alice/widget', '1.1.0');
+  });
+
+  it('refuses the same version again with 409 VERSION_EXISTS and keeps the original bytes', async () => {
+    const before = await request(reg.app).get('/api/v1/designs/alice/widget/versions/1.0.0/archive');
+    const changed = await designArchive('alice/widget', '1.0.0', (y) => y.replace('A small test design', 'Different bytes'));
+    const res = await publish(reg.app, alice, 'alice/widget', '1.0.0', changed);
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('VERSION_EXISTS');
+    const after = await request(reg.app).get('/api/v1/designs/alice/widget/versions/1.0.0/archive');
+    expect(Buffer.compare(before.body as Buffer, after.body as Buffer)).toBe(0);
+    expect(after.headers['x-ohw-checksum']).toBe(before.headers['x-ohw-checksum']);
+  });
+
+  it('refuses an invalid manifest with 400 and the located issues', async () => {
+    const bad = await designArchive('alice/broken', '1.0.0', (y) => y.replace('summary:', 'sumary:'));
+    const res = await publish(reg.app, alice, 'alice/broken', '1.0.0', bad);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('INVALID_MANIFEST');
+    const issue = res.body.error.issues.find((i: { path: string }) => i.path === 'sumary');
+    expect(issue).toMatchObject({ file: 'design.yaml', line: 6, column: 1 });
+    expect(issue.message).toContain('did you mean "summary"');
+    expect(fs.existsSync(repoOf('alice/broken'))).toBe(false);
+  });
+
+  it('refuses a manifest whose name or version differs from the URL with 400', async () => {
+    const res = await publish(reg.app, alice, 'alice/other', '1.0.0', await designArchive('alice/widget', '1.0.0'));
+    expect(res.status).toBe(400);
+    expect(res.body.error.issues[0]).toMatchObject({ path: 'name' });
+    expect(res.body.error.issues[0].message).toContain('does not match the package being published');
+    const res2 = await publish(reg.app, alice, 'alice/widget', '9.0.0', await designArchive('alice/widget', '1.0.0'));
+    expect(res2.status).toBe(400);
+    expect(res2.body.error.issues[0]).toMatchObject({ path: 'version' });
+    await noVersion('alice/widget', '9.0.0');
+  });
+
+  it('refuses names that break the rules or are too similar to an existing one', async () => {
+    const upper = await publish(reg.app, alice, 'alice/Widget2', '1.0.0', await designArchive('alice/widget2'));
+    expect(upper.status).toBe(400);
+    expect(upper.body.error.message).toMatch(/name/);
+    const reserved = await publish(reg.app, alice, 'alice/api', '1.0.0', await designArchive('alice/api'));
+    expect(reserved.status).toBe(400);
+    expect(reserved.body.error.message).toMatch(/reserved/);
+    const similar = await publish(reg.app, bob, 'alice/w1dget', '1.0.0', await designArchive('alice/w1dget'));
+    expect(similar.status).toBe(400);
+    expect(similar.body.error.code).toBe('NAME_TOO_SIMILAR');
+    expect(similar.body.error.message).toContain('alice/widget');
+  });
+
+  it('refuses an invalid version in the URL', async () => {
+    const res = await publish(reg.app, alice, 'alice/widget', '1.0', await designArchive('alice/widget', '1.0'));
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain('semver');
+  });
+});
+
+describe('hostile archives are refused before anything is written', () => {
+  const valid = () => designFiles('alice/hostile');
+  const withValid = (extra: Parameters<typeof rawArchive>[0]) =>
+    rawArchive([...valid().map((f) => ({ name: f.path, data: Buffer.from(f.data) })), ...extra]);
+
+  const cases: Array<[string, () => Promise<Buffer>, number, RegExp]> = [
+    ['a ../ path', () => withValid([{ name: 'docs/../../evil.txt', data: 'x' }]), 400, /\.\./],
+    ['an absolute path', () => withValid([{ name: '/etc/evil', data: 'x' }]), 400, /absolute/],
+    ['a symlink', () => withValid([{ name: 'link', type: 'symlink', linkname: '/etc/passwd' }]), 400, /symbolic link/],
+    ['a hard link', () => withValid([{ name: 'hard', type: 'link', linkname: 'README.md' }]), 400, /hard link/],
+    ['a device file', () => withValid([{ name: 'dev', type: 'character-device' }]), 400, /device/],
+    ['a .git segment', () => withValid([{ name: '.git/config', data: 'x' }]), 400, /\.git/],
+    ['a .GIT segment', () => withValid([{ name: 'sub/.GIT/hooks/x', data: 'x' }]), 400, /\.git/i],
+    ['a duplicate entry', () => withValid([{ name: 'README.md', data: 'again' }]), 400, /README\.md/],
+    ['case-colliding entries', () => withValid([{ name: 'readme.MD', data: 'x' }]), 400, /collide/],
+    ['too many files', () => withValid(Array.from({ length: 60 }, (_, i) => ({ name: `f/${i}.txt`, data: 'x' }))), 413, /files/],
+    ['a file over the size limit', () => withValid([{ name: 'big.bin', data: Buffer.alloc(300 * 1024) }]), 413, /big\.bin/],
+    ['a gzip bomb', () => gzipBomb(64 * 1024 * 1024), 413, /expands|limit/],
+  ];
+
+  for (const [what, make, status, message] of cases) {
+    it(`refuses ${what} with ${status}`, async () => {
+      const res = await publish(reg.app, alice, 'alice/hostile', '1.0.0', await make());
+      expect(res.status).toBe(status);
+      expect(res.body.error.message).toMatch(message);
+      expect(fs.existsSync(repoOf('alice/hostile'))).toBe(false);
+    });
+  }
+
+  it('refuses an upload over the compressed limit with 413 before reading it', async () => {
+    const res = await publish(reg.app, alice, 'alice/hostile', '1.0.0', Buffer.alloc(3 * 1024 * 1024, 1));
+    expect(res.status).toBe(413);
+    expect(res.body.error.code).toBe('TOO_LARGE');
+  });
+
+  it('refuses a truncated archive with 400', async () => {
+    const gz = await writeArchive(valid());
+    const res = await publish(reg.app, alice, 'alice/hostile', '1.0.0', gz.subarray(0, Math.floor(gz.length / 2)));
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('INVALID_ARCHIVE');
+    expect(fs.existsSync(repoOf('alice/hostile'))).toBe(false);
+  });
+
+  it('refuses bytes that are not gzip with 400', async () => {
+    const res = await publish(reg.app, alice, 'alice/hostile', '1.0.0', Buffer.from('not a tarball at all'));
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('INVALID_ARCHIVE');
+  });
+
+  it('refuses a plain tar without gzip', async () => {
+    const tar = zlib.gunzipSync(await writeArchive(valid()));
+    const res = await publish(reg.app, alice, 'alice/hostile', '1.0.0', tar);
+    expect(res.status).toBe(400);
+  });
+});
+
+describe('concurrent publishes', () => {
+  it('20 concurrent publishes of the same version yield exactly one 201', async () => {
+    await publish(reg.app, alice, 'alice/race', '1.0.0', await designArchive('alice/race', '1.0.0'));
+    const archives = await Promise.all(Array.from({ length: 20 }, (_, i) =>
+      designArchive('alice/race', '2.0.0', (y) => y.replace('A small test design', `Variant ${i}`))));
+    const results = await Promise.all(archives.map((a) => publish(reg.app, alice, 'alice/race', '2.0.0', a)));
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(19);
+    const winner = results.find((r) => r.status === 201)!;
+    const read = await request(reg.app).get('/api/v1/designs/alice/race/versions/2.0.0');
+    expect(read.body.checksum).toBe(winner.body.checksum);
+  });
+});

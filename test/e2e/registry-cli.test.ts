@@ -130,7 +130,7 @@ describe('a new user against a fresh registry', () => {
   });
 
   it('unknown designs exit 1 with NOT_FOUND', async () => {
-    const r = await cli(['info', 'nobody/nothing']);
+    const r = await cli(['info', 'someone/nothing-here']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('not found');
   });

@@ -285,7 +285,6 @@ describe('readArchive enforces limits (TOO_LARGE)', () => {
       peakRss = Math.max(peakRss, m.rss);
       peakBuffers = Math.max(peakBuffers, m.arrayBuffers);
     }, 2);
-    const started = Date.now();
     try {
       await refusal(bomb, 'TOO_LARGE', 'archive expands to more than 200 MiB (limit maxUncompressedBytes)');
     } finally {
@@ -296,14 +295,11 @@ describe('readArchive enforces limits (TOO_LARGE)', () => {
     // Inflating it whole would need ≥ 200 MiB; streamed, only a few chunks are alive at a time.
     expect(peakRss - base.rss).toBeLessThan(64 * MiB);
     expect(peakBuffers - base.arrayBuffers).toBeLessThan(64 * MiB);
-    expect(Date.now() - started).toBeLessThan(20_000);
   });
 
   it('a gzip bomb against small limits is stopped early', async () => {
     const bomb = gzipSync(Buffer.alloc(64 * MiB), { level: 9 });
-    const started = Date.now();
     await refusal(bomb, 'TOO_LARGE', 'archive expands to more than 4 KiB (limit maxUncompressedBytes)', { ...small, maxCompressedBytes: MiB });
-    expect(Date.now() - started).toBeLessThan(2_000);
   });
 });
 

@@ -55,9 +55,7 @@ describe('YAML syntax and shape', () => {
 describe('hostile input', () => {
   it('refuses a 10 MB manifest by size, before parsing', () => {
     const huge = MINIMAL + `notes: "${'x'.repeat(10 * 1024 * 1024)}"\n`;
-    const t = performance.now();
     const r = validateManifestText(huge);
-    expect(performance.now() - t).toBeLessThan(50);
     expectIssue(r, { code: 'file-too-large', path: '', line: 0, column: 0, message: 'design.yaml is 10.0 MiB; the limit is 1.0 MiB' });
   });
 
@@ -77,9 +75,7 @@ describe('hostile input', () => {
       .join('\n');
     expect(MANIFEST_LIMITS.maxAliases).toBe(0);
     const before = process.memoryUsage().heapUsed;
-    const t = performance.now();
     const r = validateManifestText(`${bomb}\n`);
-    expect(performance.now() - t).toBeLessThan(100);
     expect(process.memoryUsage().heapUsed - before).toBeLessThan(50 * 1024 * 1024);
     expectIssue(r, { code: 'yaml-alias', path: 'b[0]', line: 2, column: 8, message: 'YAML aliases are not allowed (found *a); write the value out in full' });
   });
@@ -89,19 +85,15 @@ describe('hostile input', () => {
     expectIssue(r, { code: 'yaml-alias', path: 'summary', line: 5, column: 10, message: 'YAML aliases are not allowed (found *t); write the value out in full' });
   });
 
-  it('refuses 1,000-deep flow nesting quickly, without overflowing the stack', () => {
+  it('refuses 1,000-deep flow nesting before parsing, without overflowing the stack', () => {
     const deep = `${MINIMAL}notes: ${'['.repeat(1000)}${']'.repeat(1000)}\n`;
-    const t = performance.now();
     const r = validateManifestText(deep);
-    expect(performance.now() - t).toBeLessThan(50);
     expectIssue(r, { code: 'yaml-too-deep', path: '', line: 24, column: 39, message: 'nesting deeper than 32 levels is not allowed' });
   });
 
-  it('refuses 1,000-deep block nesting quickly', () => {
+  it('refuses 1,000-deep block nesting before parsing', () => {
     const lines = Array.from({ length: 1000 }, (_, i) => `${' '.repeat(i)}k:`).join('\n');
-    const t = performance.now();
     const r = validateManifestText(`${lines}\n`);
-    expect(performance.now() - t).toBeLessThan(50);
     expectIssue(r, { code: 'yaml-too-deep', path: '', line: 33, column: 33, message: 'nesting deeper than 32 levels is not allowed' });
   });
 
@@ -110,11 +102,9 @@ describe('hostile input', () => {
     expectIssue(r, { code: 'yaml-too-deep', path: '', line: 2, column: 65, message: 'nesting deeper than 32 levels is not allowed' });
   });
 
-  it('refuses the deepest nesting that fits in the size limit in milliseconds', () => {
+  it('refuses the deepest nesting that fits in the size limit', () => {
     const n = MANIFEST_LIMITS.maxBytes / 2 - 10;
-    const t = performance.now();
     const r = validateManifestText(`a: ${'{'.repeat(n)}${'}'.repeat(n)}`);
-    expect(performance.now() - t).toBeLessThan(50);
     expect(r.issues[0]?.code).toBe('yaml-too-deep');
   });
 

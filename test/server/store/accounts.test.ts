@@ -1,7 +1,19 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+/** Records the cost parameters of every scrypt call, so work can be compared without a clock. */
+const scryptCalls: Array<{ N?: number; r?: number; p?: number; keylen: number }> = vi.hoisted(() => []);
+vi.mock('node:crypto', async (importOriginal) => {
+  const real = await importOriginal<typeof import('node:crypto')>();
+  const scrypt = (...args: unknown[]) => {
+    const opts = (typeof args[3] === 'object' ? args[3] : {}) as { N?: number; r?: number; p?: number };
+    scryptCalls.push({ N: opts.N, r: opts.r, p: opts.p, keylen: args[2] as number });
+    return (real.scrypt as (...a: unknown[]) => void)(...args);
+  };
+  return { ...real, default: { ...real, scrypt }, scrypt };
+});
 import { OhwError } from '../../../schema/errors.ts';
 import { ADMIN_ENV_TOKEN_ID, FsAccountStore, ensureAdmin } from '../../../server/store/accounts-fs.ts';
 import { hashPassword } from '../../../server/store/accounts/password.ts';
@@ -181,18 +193,14 @@ describe('accounts', () => {
     });
 
     it('spends the same scrypt work on an unknown account as on a wrong password', async () => {
-      const time = async (fn: () => Promise<unknown>) => {
-        const runs: number[] = [];
-        for (let i = 0; i < 3; i++) {
-          const t = performance.now();
-          await fn();
-          runs.push(performance.now() - t);
-        }
-        return runs.sort((a, b) => a - b)[1]!;
-      };
-      const wrong = await time(() => store.verifyPassword('alice', 'wrong password!'));
-      const unknown = await time(() => store.verifyPassword('mallory', 'wrong password!'));
-      expect(unknown).toBeGreaterThan(wrong * 0.5);
+      // Counted, not timed: an unknown name must cost one full scrypt like a wrong password does.
+      scryptCalls.length = 0;
+      await store.verifyPassword('alice', 'wrong password!');
+      const wrong = [...scryptCalls];
+      scryptCalls.length = 0;
+      await store.verifyPassword('mallory', 'wrong password!');
+      expect(wrong).toHaveLength(1);
+      expect(scryptCalls).toEqual(wrong);
     });
 
     it('stores the password as scrypt$N$r$p$salt$hash with N=2^14', async () => {

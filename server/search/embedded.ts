@@ -1,0 +1,254 @@
+/**
+ * Embedded search engine (the default; no server to run).
+ *
+ * Why MiniSearch: it is small (~30 kB), pure JavaScript with no native dependencies (nothing to
+ * compile, works wherever Node runs), keeps its index in memory (our index is derived and rebuilt
+ * from git at start anyway), and does what registry search needs: prefix and fuzzy (typo) matching,
+ * per-field boosts and per-sub-query options (so licence ids and MPNs can be matched without typos).
+ * Everything else — filters, can-make, facets, sorting, pagination — is plain TypeScript over the
+ * matched documents, using the same rules as the Meilisearch adapter (./common.ts).
+ */
+import MiniSearch, { type Query, type SearchOptions } from 'minisearch';
+import type { SearchDocument } from '../domain/search-document.ts';
+import { FACETS, exactNameOf, type Facet, type SearchQuery } from '../domain/search-query.ts';
+import type { SearchHealth, SearchHit, SearchIndex, SearchResult } from './port.ts';
+import {
+  EXACT_TEXT_FIELDS,
+  TEXT_BOOSTS,
+  TEXT_FIELDS,
+  byCost,
+  byUpdated,
+  compileFilter,
+  effectiveOrdering,
+  emptyFacets,
+  facetValues,
+  filterView,
+  pageWindow,
+  type FilterView,
+} from './common.ts';
+
+const FUZZY_FIELDS = TEXT_FIELDS.filter((f) => !(EXACT_TEXT_FIELDS as readonly string[]).includes(f));
+
+/**
+ * Typo budget per word. Roughly `fuzzy: 0.2`, but aligned with Meilisearch's defaults
+ * (minWordSizeForTypos: 1 typo from 5 characters, 2 from 9) so both engines find the same things:
+ * "tractr" (6) → 1 typo → "tractor"; short words like "ceb" stay exact (and match by prefix).
+ */
+export function typoBudget(term: string): number | false {
+  if (term.length >= 9) return 2;
+  if (term.length >= 5) return 1;
+  return false;
+}
+
+function extractField(doc: SearchDocument, field: string): string {
+  const v = (doc as unknown as Record<string, unknown>)[field];
+  if (Array.isArray(v)) return v.join(' \n ');
+  return v == null ? '' : String(v);
+}
+
+function newMiniSearch(): MiniSearch<SearchDocument> {
+  return new MiniSearch<SearchDocument>({
+    idField: 'id',
+    fields: [...TEXT_FIELDS],
+    storeFields: [],
+    extractField: extractField as (doc: unknown, field: string) => string,
+  });
+}
+
+export interface EmbeddedOptions {
+  /** Documents to start with (same as replaceAll after construction). */
+  documents?: SearchDocument[];
+}
+
+/** A stored document plus its facet values as interned ids (counting facets is the hot loop). */
+interface Entry {
+  doc: SearchDocument;
+  view: FilterView;
+  facetIds: Uint32Array;
+}
+
+interface Match {
+  entry: Entry;
+  score: number;
+}
+
+/** Facet values ↔ small integers, so facet counting is typed-array increments. */
+class FacetDictionary {
+  private readonly ids = new Map<string, number>();
+  readonly facet: Facet[] = [];
+  readonly value: string[] = [];
+
+  idsOf(doc: SearchDocument): Uint32Array {
+    const out: number[] = [];
+    for (const f of FACETS) {
+      for (const v of facetValues(doc, f)) {
+        const key = `${f}\u0000${v}`;
+        let id = this.ids.get(key);
+        if (id === undefined) {
+          id = this.value.length;
+          this.ids.set(key, id);
+          this.facet.push(f);
+          this.value.push(v);
+        }
+        out.push(id);
+      }
+    }
+    return Uint32Array.from(out);
+  }
+
+  count(matches: readonly Match[]): Record<string, Record<string, number>> {
+    const counts = new Uint32Array(this.value.length);
+    for (const m of matches) for (const id of m.entry.facetIds) counts[id]! += 1;
+    const out: Record<string, Record<string, number>> = emptyFacets();
+    for (let id = 0; id < counts.length; id++) {
+      const n = counts[id]!;
+      if (n > 0) out[this.facet[id]!]![this.value[id]!] = n;
+    }
+    return out;
+  }
+}
+
+export class EmbeddedSearchIndex implements SearchIndex {
+  readonly engine = 'embedded' as const;
+  private mini = newMiniSearch();
+  private entries = new Map<string, Entry>();
+  private dict = new FacetDictionary();
+  /** All entries in browse order (updated desc) and in cost order, rebuilt lazily after writes. */
+  private browse: Entry[] | undefined;
+  private cheapest: Entry[] | undefined;
+
+  constructor(opts: EmbeddedOptions = {}) {
+    if (opts.documents) this.load(opts.documents);
+  }
+
+  async init(): Promise<void> {}
+
+  async upsert(docs: SearchDocument[]): Promise<void> {
+    for (const doc of docs) {
+      if (doc.yanked) {
+        this.removeOne(doc.id);
+        continue;
+      }
+      const copy = structuredClone(doc);
+      if (this.entries.has(doc.id)) this.mini.replace(copy);
+      else this.mini.add(copy);
+      this.entries.set(doc.id, { doc: copy, view: filterView(copy), facetIds: this.dict.idsOf(copy) });
+    }
+    this.invalidateOrders();
+  }
+
+  async remove(ids: string[]): Promise<void> {
+    for (const id of ids) this.removeOne(id);
+    this.invalidateOrders();
+  }
+
+  async replaceAll(docs: SearchDocument[]): Promise<void> {
+    this.load(docs);
+  }
+
+  async search(q: SearchQuery): Promise<SearchResult> {
+    const pass = compileFilter(q.filters);
+    const ordering = effectiveOrdering(q);
+    const terms = q.text.trim() === '' ? [] : tokenize(q.text);
+
+    let matched: Match[] = [];
+    if (terms.length === 0) {
+      for (const entry of this.ordered(ordering === 'cost' ? 'cost' : 'updated')) if (pass(entry.view)) matched.push({ entry, score: 0 });
+    } else {
+      for (const r of this.mini.search(textQuery(terms))) {
+        const entry = this.entries.get(r.id as string);
+        if (entry && pass(entry.view)) matched.push({ entry, score: r.score });
+      }
+      if (ordering === 'relevance') matched.sort((a, b) => b.score - a.score || byUpdated(a.entry.doc, b.entry.doc));
+      else {
+        const cmp = ordering === 'cost' ? byCost : byUpdated;
+        matched.sort((a, b) => cmp(a.entry.doc, b.entry.doc));
+      }
+    }
+
+    const exact = exactNameOf(q.text);
+    if (exact) {
+      const entry = this.entries.get(exact.id);
+      const versionOk = !exact.version || (entry?.doc.versions ?? []).some((v) => v.toLowerCase() === exact.version);
+      if (entry && versionOk && pass(entry.view)) {
+        const already = matched.find((m) => m.entry === entry);
+        matched = [already ?? { entry, score: Number.NaN }, ...matched.filter((m) => m.entry !== entry)];
+      }
+    }
+
+    const { offset, limit } = pageWindow(q.page, q.limit);
+    const hits: SearchHit[] = matched.slice(offset, offset + limit).map((m) => {
+      const hit: SearchHit = structuredClone(m.entry.doc);
+      if (terms.length > 0 && !Number.isNaN(m.score)) hit.score = m.score;
+      return hit;
+    });
+    return { hits, total: matched.length, facets: this.dict.count(matched), page: q.page, limit: q.limit };
+  }
+
+  async health(): Promise<SearchHealth> {
+    return { ok: true, engine: this.engine, detail: `${this.entries.size} documents in memory (MiniSearch)` };
+  }
+
+  async close(): Promise<void> {}
+
+  /** Number of indexed documents. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private load(docs: SearchDocument[]): void {
+    const mini = newMiniSearch();
+    const dict = new FacetDictionary();
+    const entries = new Map<string, Entry>();
+    for (const d of docs) {
+      if (d.yanked) continue;
+      const copy = structuredClone(d);
+      entries.set(d.id, { doc: copy, view: filterView(copy), facetIds: dict.idsOf(copy) });
+    }
+    mini.addAll([...entries.values()].map((e) => e.doc));
+    // Swap only when the new index is complete: readers never see a half-built one.
+    this.mini = mini;
+    this.entries = entries;
+    this.dict = dict;
+    this.invalidateOrders();
+  }
+
+  private removeOne(id: string): void {
+    if (!this.entries.has(id)) return;
+    this.mini.discard(id);
+    this.entries.delete(id);
+  }
+
+  private ordered(by: 'updated' | 'cost'): Entry[] {
+    if (by === 'cost') return (this.cheapest ??= [...this.entries.values()].sort((a, b) => byCost(a.doc, b.doc)));
+    return (this.browse ??= [...this.entries.values()].sort((a, b) => byUpdated(a.doc, b.doc)));
+  }
+
+  private invalidateOrders(): void {
+    this.browse = undefined;
+    this.cheapest = undefined;
+  }
+}
+
+const TOKENIZE = MiniSearch.getDefault('tokenize') as (text: string) => string[];
+
+function tokenize(text: string): string[] {
+  return TOKENIZE(text)
+    .map((t) => t.toLowerCase())
+    .filter((t) => t !== '');
+}
+
+/** AND over words; each word: typo-tolerant prefix on prose fields OR exact prefix on identifiers. */
+function textQuery(terms: string[]): Query {
+  const fuzzy: SearchOptions = {
+    fields: [...FUZZY_FIELDS],
+    boost: TEXT_BOOSTS,
+    prefix: true,
+    fuzzy: (term) => typoBudget(term),
+  };
+  const exact: SearchOptions = { fields: [...EXACT_TEXT_FIELDS], boost: TEXT_BOOSTS, prefix: true, fuzzy: false };
+  return {
+    combineWith: 'AND',
+    queries: terms.map((t) => ({ combineWith: 'OR', queries: [{ ...fuzzy, queries: [t] }, { ...exact, queries: [t] }] })),
+  };
+}

@@ -18,7 +18,49 @@ interface VersionView {
   files: Array<{ path: string; size: number }>;
 }
 
-interface ForksView { forks: Array<{ package: string; forkOf: { version: string }; versions: number }> }
+interface DiffView {
+  from: { package: string; version: string }; to: { package: string; version: string }; identical: boolean;
+  manifest: Array<{ field: string }>;
+  bom: {
+    added: Array<{ id: string; quantity: number; unit: string }>; removed: Array<{ id: string }>;
+    quantityChanged: Array<{ id: string; from: number; to: number; fromUnit: string; toUnit: string }>;
+    changed: Array<{ id: string; fields: string[] }>;
+  };
+  files: { added: string[]; removed: string[]; changed: string[] };
+}
+
+interface ForksView {
+  forks: Array<{ package: string; forkOf: { version: string }; versions: number }>;
+  upstream?: { package: string; forkPoint: string; newVersions: Array<{ version: string }>; diff: DiffView | null };
+}
+
+/** Lineage towards the upstream: new upstream versions and what differs from its latest. */
+export function upstreamLines(up: NonNullable<ForksView['upstream']>, max = 12): string {
+  const news = up.newVersions.length
+    ? `${up.newVersions.length} new upstream version(s) since ${up.forkPoint}: ${up.newVersions.map((v) => v.version).join(', ')}`
+    : `no new upstream versions since ${up.forkPoint}`;
+  let out = `upstream: ${news}\n`;
+  const d = up.diff;
+  if (!d) return out;
+  const at = (s: { package: string; version: string }) => `${s.package}@${s.version}`;
+  if (d.identical) return out + `  ${at(d.from)} and ${at(d.to)} are identical\n`;
+  const b = d.bom;
+  out += `  ${at(d.from)} → ${at(d.to)}: manifest ${d.manifest.length} field(s); BOM +${b.added.length} −${b.removed.length} ` +
+    `~${b.quantityChanged.length} quantity, ${b.changed.length} other; files +${d.files.added.length} −${d.files.removed.length} ~${d.files.changed.length}\n`;
+  const details = [
+    ...d.manifest.map((f) => `manifest ${f.field} changed`),
+    ...b.added.map((l) => `bom + ${l.id} (${l.quantity} ${l.unit})`),
+    ...b.removed.map((l) => `bom − ${l.id}`),
+    ...b.quantityChanged.map((l) => `bom ~ ${l.id} quantity ${l.from}${l.fromUnit === 'pcs' ? '' : ` ${l.fromUnit}`} → ${l.to}${l.toUnit === 'pcs' ? '' : ` ${l.toUnit}`}`),
+    ...b.changed.map((l) => `bom ~ ${l.id} ${l.fields.join(', ')}`),
+    ...d.files.added.map((f) => `file + ${f}`),
+    ...d.files.removed.map((f) => `file − ${f}`),
+    ...d.files.changed.map((f) => `file ~ ${f}`),
+  ];
+  for (const line of details.slice(0, max)) out += `    ${line}\n`;
+  if (details.length > max) out += `    … ${details.length - max} more (ohw info ${d.from.package} --json)\n`;
+  return out;
+}
 
 export function infoCommand(program: Command): void {
   program
@@ -42,12 +84,13 @@ export function infoCommand(program: Command): void {
         return;
       }
       const d = await client.json<DesignView>('GET', `/designs/${pkg}`);
-      const forks = d.forks ? await client.json<ForksView>('GET', `/designs/${pkg}/forks`).catch(() => undefined) : undefined;
-      if (opts.json) return printJson(forks ? { ...d, forkList: forks.forks } : d);
+      const forks = d.forks || d.forkOf ? await client.json<ForksView>('GET', `/designs/${pkg}/forks`).catch(() => undefined) : undefined;
+      if (opts.json) return printJson(forks ? { ...d, forkList: forks.forks, ...(forks.upstream ? { upstream: forks.upstream } : {}) } : d);
       process.stdout.write(
         `${d.package} — ${d.title ?? ''}\n${d.summary ?? ''}\n\n` +
         `owners:  ${d.owners.join(', ')}\nlatest:  ${d.latest ?? '(none)'}\n` +
         (d.forkOf ? `fork of: ${d.forkOf.package}@${d.forkOf.version}\n` : '') +
+        (forks?.upstream ? upstreamLines(forks.upstream) : '') +
         (d.forks ? `forks:   ${forks ? forks.forks.map((f) => `${f.package} (from ${f.forkOf.version}, ${f.versions} version(s))`).join(', ') : d.forks}\n` : '') +
         (d.certifications ? `certification: ${d.certifications.state}${d.certifications.uid ? ` ${d.certifications.uid}` : ''} (version ${d.certifications.version})\n` : '') +
         `\n${table(['version', 'published', 'yanked', 'checksum'], d.versions.map((v) => [v.version, v.publishedAt, v.yanked ? 'yes' : '', v.checksum.slice(0, 19) + '…']))}`,

@@ -8,6 +8,7 @@ import { designRoutes } from './routes/designs.ts';
 import { searchRoutes } from './routes/search.ts';
 import { healthRoute } from './routes/health.ts';
 import { extraRoutes } from './routes/index.ts';
+import { gitRouter } from './git-bridge.ts';
 
 export interface AppOptions {
   /** Register/log-in attempts per client address per minute. */
@@ -20,6 +21,8 @@ export function createApp(deps: Deps, opts: AppOptions = {}): Express {
   app.disable('x-powered-by');
   app.set('etag', 'strong');
   app.set('query parser', 'extended');
+
+  app.use('/git', gitRouter(deps)); // read-only git smart HTTP, raw responses: outside the JSON API
 
   const api = Router();
   api.use(express.json({ limit: '1mb' }));

@@ -54,7 +54,10 @@ async function main(): Promise<void> {
   }
   const app = createApp(deps);
   const server = app.listen(config.port, config.host, () => {
-    log(`registry listening on http://${config.host}:${config.port}  (try: curl http://${config.host}:${config.port}/api/v1/health)`);
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const url = `http://${config.host}:${port}`;
+    log(`registry listening on ${url}  (try: curl ${url}/api/v1/health)`);
   });
   const stop = () => server.close(() => process.exit(0));
   process.on('SIGINT', stop);

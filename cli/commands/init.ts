@@ -44,7 +44,7 @@ async function ask(flags: InitFlags): Promise<StarterAnswers> {
     licenseHardware: await input({ message: 'Hardware licence (SPDX):', default: flags.licenseHardware, validate: (v) => checkLicense(v, 'hardware').find((f) => f.severity === 'error')?.message ?? true }),
     licenseDocumentation: await input({ message: 'Documentation licence (SPDX):', default: flags.licenseDocumentation, validate: (v) => checkLicense(v, 'documentation').find((f) => f.severity === 'error')?.message ?? true }),
     licenseSoftware: await input({ message: 'Software licence (SPDX, or NONE):', default: flags.licenseSoftware, validate: (v) => checkLicense(v, 'software').find((f) => f.severity === 'error')?.message ?? true }),
-    category: await select({ message: 'Category:', choices: CATEGORIES.map((c) => ({ value: c })), default: flags.category }),
+    category: await select<string>({ message: 'Category:', choices: CATEGORIES.map((c) => ({ value: c as string })), default: flags.category }),
     processes: (await input({ message: `Processes (${PROCESS_CODES.join(' ')}):`, default: flags.process })).split(/[\s,]+/).filter(Boolean),
     licensor: flags.licensor ?? await input({ message: 'Licensor (your name or organisation):', default: name.split('/')[0] }),
     language: flags.language,

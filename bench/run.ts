@@ -4,6 +4,7 @@
  * that prints its own results; adding one is one line in BENCHES.
  */
 import { benchBom } from './bom.ts';
+import { benchClone } from './clone.ts';
 import { benchRegistry } from './registry.ts';
 import { benchSearch } from './search.ts';
 import { benchValidate } from './validate.ts';
@@ -13,6 +14,7 @@ const BENCHES: Array<[name: string, run: () => Promise<void>]> = [
   ['registry', () => benchRegistry()],
   ['bom', () => benchBom()],
   ['search', () => benchSearch()],
+  ['clone', () => benchClone()],
 ];
 
 const wanted = process.argv.slice(2);

@@ -13,6 +13,9 @@
  * isolated number:  BENCH_SEARCH_SIZES=100000 npx tsx bench/search.ts
  */
 import { readFileSync } from 'node:fs';
+import nodeHttp from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
 import { pathToFileURL } from 'node:url';
 import { licenseFamily } from '../schema/licenses.ts';
 import { CATEGORIES, FACILITY_LEVELS, PROCESS_CODES, type Category } from '../schema/types.ts';
@@ -21,6 +24,9 @@ import { defaultSearchQuery, type SearchQuery } from '../server/domain/search-qu
 import { EmbeddedSearchIndex } from '../server/search/embedded.ts';
 import { MeiliSearchIndex } from '../server/search/meili.ts';
 import type { SearchIndex } from '../server/search/port.ts';
+import { searchRoutes } from '../server/http/routes/search.ts';
+import { errorHandler } from '../server/http/errors.ts';
+import type { Deps } from '../server/services/deps.ts';
 import { FIXTURES } from '../test/server/search/fixtures.ts';
 
 const CORPUS = process.env.OHW_OSHWA_CORPUS ?? '/work/shared/corpus/oshwa/projects.json';
@@ -172,9 +178,62 @@ export interface BenchRow {
   buildMs: number;
   p50Ms: number;
   p99Ms: number;
+  httpRps: number;
+  httpP50Ms: number;
+  httpP99Ms: number;
   meanHits: number;
   peakRssMb: string;
   heapMb: string;
+}
+
+const HTTP_CONCURRENCY = 50;
+const HTTP_REQUESTS = 2000;
+
+/** The query as `GET /api/v1/search` parameters (what `ohw search` sends). */
+function toParams(q: SearchQuery): string {
+  const p = new URLSearchParams();
+  if (q.text) p.set('q', q.text);
+  for (const [k, v] of Object.entries(q.filters)) {
+    if (v === undefined) continue;
+    if (Array.isArray(v)) { if (k === 'canMake') p.set(k, v.join(',')); else for (const x of v) p.append(k, x); }
+    else p.set(k, String(v));
+  }
+  if (q.sort !== 'relevance') p.set('sort', q.sort);
+  if (q.page !== 1) p.set('page', String(q.page));
+  return p.toString();
+}
+
+/** The same query mix through the real route (Express, JSON) with `concurrency` clients on loopback. */
+async function overHttp(index: SearchIndex, queries: SearchQuery[], concurrency: number): Promise<{ rps: number; p50: number; p99: number }> {
+  const app = express();
+  app.use('/api/v1', searchRoutes({ search: index } as unknown as Deps));
+  app.use(errorHandler(() => {}));
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const { port } = server.address() as AddressInfo;
+  const agent = new nodeHttp.Agent({ keepAlive: true, maxSockets: concurrency });
+  const paths = queries.map((q) => `/api/v1/search?${toParams(q)}`);
+  const latencies: number[] = [];
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < HTTP_REQUESTS) {
+      const path = paths[next++ % paths.length]!;
+      const t = performance.now();
+      await new Promise<void>((resolve, reject) => {
+        nodeHttp.get({ host: '127.0.0.1', port, path, agent }, (res) => {
+          res.resume();
+          res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`${path}: ${res.statusCode}`))));
+        }).on('error', reject);
+      });
+      latencies.push(performance.now() - t);
+    }
+  }));
+  const seconds = (performance.now() - start) / 1000;
+  agent.destroy();
+  await new Promise((r) => server.close(r));
+  latencies.sort((a, b) => a - b);
+  return { rps: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
 
 async function measure(engine: string, make: () => SearchIndex, docs: SearchDocument[]): Promise<BenchRow> {
@@ -194,12 +253,16 @@ async function measure(engine: string, make: () => SearchIndex, docs: SearchDocu
     hits += res.total;
   }
   times.sort((a, b) => a - b);
+  const http = await overHttp(index, queries, HTTP_CONCURRENCY);
   const row: BenchRow = {
     engine,
     docs: docs.length,
     buildMs: Math.round(buildMs),
     p50Ms: Number(percentile(times, 50).toFixed(2)),
     p99Ms: Number(percentile(times, 99).toFixed(2)),
+    httpRps: Math.round(http.rps),
+    httpP50Ms: Number(http.p50.toFixed(1)),
+    httpP99Ms: Number(http.p99.toFixed(1)),
     meanHits: Math.round(hits / queries.length),
     peakRssMb: mb(process.resourceUsage().maxRSS),
     heapMb: (process.memoryUsage().heapUsed / 1048576).toFixed(0),

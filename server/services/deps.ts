@@ -24,7 +24,11 @@ export interface Actor {
   scopes: string[];
 }
 
-export const personOf = (a: Actor): Person => ({ name: a.name, email: a.email });
+/**
+ * The git identity of an actor. Design repos and the index are cloneable by anyone, so they carry
+ * the account name and a no-reply address, never the account's e-mail.
+ */
+export const personOf = (a: Actor): Person => ({ name: a.name, email: `${a.name}@users.noreply.openhardware.commons` });
 
 /** Commits made by the registry itself (seeding, rebuilds). */
 export const REGISTRY_PERSON: Person = { name: 'ohw-registry', email: 'registry@localhost' };

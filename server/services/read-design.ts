@@ -78,7 +78,8 @@ export async function readVersion(deps: Deps, raw: string, version: string) {
     sourceCommit: record.meta.sourceCommit ?? null,
     dependencies: record.meta.dependencies ?? [],
     git: { tag: record.tag, commit: record.commit, tree: record.tree, ref: `refs/tags/v${version}` },
-    manifest,
+    // The lineage is the registry's record: shown even when the fork's design.yaml leaves it out.
+    manifest: state.forkOf && !manifest.forkOf ? { ...manifest, forkOf: { package: state.forkOf.package, version: state.forkOf.version } } : manifest,
     files: files.map(fileEntry),
   };
 }

@@ -35,7 +35,7 @@ import { OhwError, isOhwError } from '../../../schema/errors.ts';
 import type { DesignStore, PackageFile, PackageState, Person, PublishInput, VersionMeta, VersionRecord } from '../ports.ts';
 import { designRepoPath, designsDir, isNameSegment } from './paths.ts';
 import { fs, identity, isNotFound, isoOf, readBlobAt, readTreeFiles, writePackageTree, MODE_FILE, type RepoCtx } from './objects.ts';
-import { casRef, runGit, ZERO_OID } from './real-git.ts';
+import { casRef, readRef, runGit, ZERO_OID } from './real-git.ts';
 import { RepoPool, backoff, conflict, createRepoAtomically, isRepo } from './repo.ts';
 
 export const META_REF = 'refs/meta/registry';
@@ -143,7 +143,9 @@ export class GitDesignStore implements DesignStore {
       const existing = await this.versions(pkg);
       // semver.compare ignores build metadata: 1.0.0+b is the same version as 1.0.0 (as in cargo/npm).
       if (existing.some((r) => semver.compare(r.version, version) === 0)) throw exists();
-      const parent = existing.filter((r) => semver.lt(r.version, version)).at(-1);
+      // A fork's first version continues the upstream's history from the fork point, so
+      // `git log` on a fork reaches the designs it came from.
+      const parentCommit = existing.filter((r) => semver.lt(r.version, version)).at(-1)?.commit ?? (await this.forkPointCommit(pkg));
       const meta = JSON.parse(JSON.stringify(input.meta)) as VersionMeta;
       const ctx = this.pool.ctx(gitdir);
       const who = identity(input.author, input.date);
@@ -151,7 +153,7 @@ export class GitDesignStore implements DesignStore {
       const commit = await git.writeCommit({
         fs,
         gitdir,
-        commit: { message: ensureNewline(input.message), tree, parent: parent ? [parent.commit] : [], author: who, committer: who },
+        commit: { message: ensureNewline(input.message), tree, parent: parentCommit ? [parentCommit] : [], author: who, committer: who },
       });
       const tag = await git.writeTag({
         fs,
@@ -176,6 +178,12 @@ export class GitDesignStore implements DesignStore {
       this.records.set(`${gitdir}\0${tag}`, record);
       return structuredClone(record);
     });
+  }
+
+  private async forkPointCommit(pkg: string): Promise<string | undefined> {
+    const forkOf = (await this.state(pkg)).forkOf;
+    if (!forkOf) return undefined;
+    return readRef(this.repoPath(pkg), `refs/upstream/tags/v${forkOf.version}^{commit}`).catch(() => undefined);
   }
 
   async versions(pkg: string): Promise<VersionRecord[]> {

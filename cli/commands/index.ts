@@ -8,6 +8,10 @@ import { infoCommand } from './info.ts';
 import { downloadCommand } from './download.ts';
 import { yankCommand } from './yank.ts';
 import { searchCommand } from './search.ts';
+import { forkCommand } from './fork.ts';
+import { cloneCommand } from './clone.ts';
+import { bomCommand } from './bom.ts';
+import { certifyCommand } from './certify.ts';
 
 /** Every `ohw` verb, in the order `ohw --help` lists them. */
 export const commands: Array<(program: Command) => void> = [
@@ -20,4 +24,8 @@ export const commands: Array<(program: Command) => void> = [
   downloadCommand,
   yankCommand,
   searchCommand,
+  forkCommand,
+  cloneCommand,
+  bomCommand,
+  certifyCommand,
 ];

@@ -158,7 +158,10 @@ export function replay(id: string, text: string): { view?: RecordView; problems:
         view.certificate = { ...view.certificate, validUntil: e.data.validUntil };
         break;
       case 'suspended': move('suspended', e); break;
-      case 'reinstated': move('certified', e); break;
+      case 'reinstated':
+        if (view.state !== 'suspended') problems.push(`event ${e.seq}: reinstated while ${view.state}`);
+        move('certified', e);
+        break;
       case 'revoked':
         if (!e.data.reason) problems.push(`event ${e.seq}: revocation without a reason`);
         move('revoked', e);

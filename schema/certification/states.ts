@@ -27,8 +27,13 @@ export function canTransition(from: CertState, to: CertState): boolean {
 }
 
 /** Throws 409 INVALID_TRANSITION naming the current state and the allowed next states. */
-export function assertTransition(from: CertState, to: CertState, action = to): void {
+export function assertTransition(from: CertState, to: CertState, action: string = to): void {
   if (canTransition(from, to)) return;
+  refuseTransition(from, action);
+}
+
+/** The INVALID_TRANSITION error for an action that the current state does not allow. */
+export function refuseTransition(from: CertState, action: string): never {
   const allowed = TRANSITIONS[from];
   throw new OhwError('INVALID_TRANSITION',
     `cannot ${action} a certification that is ${from}; from ${from} the allowed next states are: ${allowed.length ? allowed.join(', ') : 'none (final state)'}`,

@@ -3,7 +3,7 @@ import { validateDesign } from '../../schema/manifest/index.ts';
 import { designSource } from '../../schema/design-source.ts';
 import { parsePackageName } from '../../schema/names.ts';
 import { CHECKLIST, parseReview } from '../../schema/certification/checklist.ts';
-import { assertTransition, type CertState } from '../../schema/certification/states.ts';
+import { assertTransition, refuseTransition, type CertState } from '../../schema/certification/states.ts';
 import {
   appendEvent, certifiedMaturity, effectiveState, formatCertId, formatUid, replay,
   CERT_ID_PATTERN, UID_PATTERN, type CertEvent, type Certificate, type RecordView,
@@ -137,7 +137,7 @@ export function reviewCertification(deps: Deps, actor: Actor, id: string, body: 
         const manifest = await deps.manifests.get(view.package, view.version);
         const certificate: Certificate = {
           uid, certification: id, package: view.package, version: view.version, checksum: view.checksum, tag: view.tag,
-          validFrom: at, validUntil: new Date(deps.now().getTime() + VALIDITY_MS).toISOString(),
+          validFrom: at, validUntil: new Date(Date.parse(at) + VALIDITY_MS).toISOString(),
           maturity: certifiedMaturity(approving, manifest.maturity),
           reviewers: approving.map((r) => r.reviewer).sort(),
         };
@@ -186,12 +186,12 @@ export function changeCertification(deps: Deps, actor: Actor, id: string, action
         break;
       case 'reinstate':
         need(isAdmin, 'an admin token');
-        if (state !== 'suspended') assertTransition(state, 'suspended', 'reinstate');
+        if (state !== 'suspended') refuseTransition(state, 'reinstate');
         event = { type: 'reinstated', at, actor: actor.name, data: reason ? { reason } : {} };
         break;
       case 'renew': {
         need(isHolder || isAdmin, `an owner of ${view.package} or an admin`);
-        if (state !== 'certified' && state !== 'expired') assertTransition(state, 'certified', 'renew');
+        if (state !== 'certified' && state !== 'expired') refuseTransition(state, 'renew');
         const base = Math.max(deps.now().getTime(), new Date(view.certificate!.validUntil).getTime());
         event = { type: 'renewed', at, actor: actor.name, data: { validUntil: new Date(base + VALIDITY_MS).toISOString() } };
         break;

@@ -17,8 +17,9 @@ import { OhwError } from '../../schema/errors.ts';
 import { costBatch, parseRates, type BomCosting, type ExchangeRates } from '../../schema/bom/cost.ts';
 import { bomToCsv } from '../../schema/bom/csv.ts';
 import { explode } from '../../schema/bom/explode.ts';
-import { resolveTree, type AvailableVersion, type BomRegistry, type ResolvedTree } from '../../schema/bom/resolve.ts';
+import { resolveTree, type AvailableVersion, type BomRegistry } from '../../schema/bom/resolve.ts';
 import { bomToTable } from '../../schema/bom/table.ts';
+import { bomReport, type BomReport } from '../../schema/bom/report.ts';
 import { parsePackageName, parsePackageSpec } from '../../schema/names.ts';
 import type { Manifest } from '../../schema/types.ts';
 import type { RegistryClient } from '../client.ts';
@@ -31,17 +32,6 @@ import { pickVersion } from './download.ts';
 type Format = 'table' | 'csv' | 'json';
 
 interface BomOpts { batch?: string; currency?: string; rates?: string; format?: string; json?: boolean }
-
-/** The registry's BOM answer (`server/services/explode-bom.ts` `BomReport`), as the CLI reads it. */
-export interface BomReport extends Omit<BomCosting, 'currency'> {
-  package: string;
-  version: string;
-  currency: string | null;
-  tree: {
-    depth: number;
-    packages: Array<{ package: string; version: string; yanked: boolean; dependencies: Array<{ package: string; range: string; version: string }> }>;
-  };
-}
 
 interface DesignView { latest: string | null; versions: Array<{ version: string; checksum: string; yanked: boolean }> }
 interface VersionView { manifest: Manifest }
@@ -122,37 +112,13 @@ export function httpBomRegistry(client: RegistryClient): BomRegistry {
   };
 }
 
-/** The same document shape as the server's `bomReport` (identity, tree, costing). */
-function localReport(tree: ResolvedTree, costing: BomCosting): BomReport {
-  const yanked = new Set<string>();
-  for (const n of tree.nodes.values()) for (const e of n.edges) if (e.yanked) yanked.add(`${e.package}@${e.version}`);
-  const others = [...tree.nodes.values()].filter((n) => n !== tree.root).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const { currency, batch, ...rest } = costing;
-  return {
-    package: tree.root.package,
-    version: tree.root.version,
-    batch,
-    currency: currency ?? null,
-    tree: {
-      depth: tree.root.height,
-      packages: [tree.root, ...others].map((n) => ({
-        package: n.package,
-        version: n.version,
-        yanked: n !== tree.root && yanked.has(n.key),
-        dependencies: n.edges.map((e) => ({ package: e.package, range: e.range, version: e.version })),
-      })),
-    },
-    ...rest,
-  };
-}
-
 async function localBom(client: RegistryClient, dir: string, batch: number, currency: string | undefined, rates: ExchangeRates | undefined): Promise<BomReport> {
   const manifest = requireValid(await loadLocalDesign(dir));
   const tree = await resolveTree({ package: manifest.name, version: manifest.version, manifest }, httpBomRegistry(client));
   const opts: Parameters<typeof costBatch>[1] = { batch };
   if (currency !== undefined) opts.currency = currency;
   if (rates) opts.rates = rates;
-  return localReport(tree, costBatch(explode(tree), opts));
+  return bomReport(tree.root.package, tree.root.version, tree, costBatch(explode(tree), opts));
 }
 
 async function registryBom(client: RegistryClient, spec: string, batch: number, currency: string | undefined, rates: ExchangeRates | undefined): Promise<BomReport> {

@@ -15,3 +15,4 @@ export * from './table.ts';
 export * from './where-used.ts';
 export { formatMoney, formatQty } from './decimal.ts';
 export * from './memory-registry.ts';
+export * from './report.ts';

@@ -15,6 +15,7 @@ import { explode } from '../schema/bom/explode.ts';
 import { memoryRegistry } from '../schema/bom/memory-registry.ts';
 import { resolveTree } from '../schema/bom/resolve.ts';
 import type { BomLine, Manifest, Offer } from '../schema/types.ts';
+import { rng } from './util.ts';
 
 const FANOUT = 4;
 const LEVELS = 4; // sub-assembly levels below the root
@@ -29,16 +30,6 @@ function manifest(name: string, bom: BomLine[]): Manifest {
   };
 }
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function generate(leafLines: number): { root: Manifest; others: Manifest[]; leaves: number } {
   const rand = rng(42);

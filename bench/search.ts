@@ -28,6 +28,7 @@ import { searchRoutes } from '../server/http/routes/search.ts';
 import { errorHandler } from '../server/http/errors.ts';
 import type { Deps } from '../server/services/deps.ts';
 import { FIXTURES } from '../test/server/search/fixtures.ts';
+import { rng } from './util.ts';
 
 const CORPUS = process.env.OHW_OSHWA_CORPUS ?? '/work/shared/corpus/oshwa/projects.json';
 const QUERIES = 200;
@@ -48,16 +49,6 @@ interface OshwaProject {
   certificationDate: string;
 }
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const LICENSE_MAP: Record<string, string> = {
   CERN: 'CERN-OHL-1.2', TAPR: 'TAPR-OHL-1.0', Solderpad: 'SHL-0.51', Other: 'LicenseRef-Other',

@@ -31,3 +31,14 @@ export function printTable(title: string, header: string[], rows: Array<Array<st
 }
 
 export const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
+
+/** Deterministic pseudo-random numbers (mulberry32), so generated data is the same every run. */
+export function rng(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -8,24 +8,11 @@ import { loadConfig } from './config.ts';
 import { buildDeps } from './compose.ts';
 import { createApp } from './http/app.ts';
 import { ensureAdmin } from './store/accounts-fs.ts';
-import { rebuildDerived, searchDocumentFor } from './services/derived-views.ts';
+import { loadSearchIndex, rebuildDerived } from './services/derived-views.ts';
 import { seedDesigns } from './services/seed.ts';
-import type { Deps } from './services/deps.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const log = (line: string) => console.log(`[ohw] ${line}`);
-
-/** Embedded search lives in memory: fill it from the design repos at every start. */
-async function loadSearch(deps: Deps): Promise<number> {
-  const docs = [];
-  for (const pkg of await deps.designs.list()) {
-    const [versions, state] = await Promise.all([deps.designs.versions(pkg), deps.designs.state(pkg)]);
-    const doc = await searchDocumentFor(deps, pkg, versions, state);
-    if (doc) docs.push(doc);
-  }
-  await deps.search.replaceAll(docs);
-  return docs.length;
-}
 
 async function main(): Promise<void> {
   const command = process.argv[2] ?? 'start';
@@ -46,7 +33,7 @@ async function main(): Promise<void> {
 
   log(`data dir: ${config.dataDir}`);
   await ensureAdmin(deps.accounts, { dataDir: config.dataDir, adminToken: config.adminToken, log });
-  const indexed = await loadSearch(deps);
+  const indexed = await loadSearchIndex(deps);
   log(`search engine: ${deps.search.engine} (${indexed} designs indexed)`);
   if (config.seed) {
     const { published } = await seedDesigns(deps, path.join(root, 'designs'));

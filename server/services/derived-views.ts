@@ -71,3 +71,18 @@ export async function rebuildDerived(deps: Deps): Promise<{ designs: number; ver
   await deps.search.replaceAll(docs);
   return { designs: pkgs.length, versions: versionCount };
 }
+
+/**
+ * Fill the search index from the design repos (at start: the embedded engine lives in memory).
+ * Reading every design's latest manifest here also warms the manifest cache for package reads.
+ */
+export async function loadSearchIndex(deps: Deps): Promise<number> {
+  const docs = [];
+  for (const pkg of await deps.designs.list()) {
+    const [versions, state] = await Promise.all([deps.designs.versions(pkg), deps.designs.state(pkg)]);
+    const doc = await searchDocumentFor(deps, pkg, versions, state);
+    if (doc) docs.push(doc);
+  }
+  await deps.search.replaceAll(docs);
+  return docs.length;
+}

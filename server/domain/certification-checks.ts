@@ -73,30 +73,21 @@ export function editableSources(i: CheckInputs): CheckResult {
   return pass('editable-sources', `native sources: ${native.join(', ')}`);
 }
 
-/** Line types a producer makes or assembles: they need a part (with sources), an MPN, an offer or a sub-assembly. */
-const MADE_TYPES = new Set(['diy', 'printed', 'custom', 'pcb', 'subassembly']);
-
 /**
- * Every line has a quantity and can be obtained. Made things (diy, printed, custom, pcb,
- * sub-assemblies) must point to a part, a sub-assembly, an MPN or an offer, else the BOM is
- * incomplete. Bought stock (cots, raw, consumable) described only by its name — an ISO nut, steel
- * plate, PVA glue — is sourceable from the description, so it is flagged for the reviewer (warn),
- * not failed: real BOMs are full of such lines and none of them would ever pass otherwise.
+ * "BOM complete": every line has a quantity (> 0) and either an MPN, an offer or a `part`; a line
+ * pointing to a sub-assembly is sourced too. Any other line fails the check, whatever its type:
+ * a line identified only by its name (an ISO nut, steel plate, PVA glue) cannot be bought from the BOM.
  */
 export function bomComplete(i: CheckInputs): CheckResult {
   const sourced = (l: Manifest['bom'][number]) => Boolean(l.mpn || l.offers?.length || l.part || l.subassembly);
   const noQuantity = i.manifest.bom.filter((l) => !(l.quantity > 0));
-  const unmade = i.manifest.bom.filter((l) => MADE_TYPES.has(l.type) && !sourced(l));
-  if (noQuantity.length || unmade.length) {
+  const unsourced = i.manifest.bom.filter((l) => !sourced(l));
+  if (noQuantity.length || unsourced.length) {
     const why = [
       ...(noQuantity.length ? [`BOM lines without a positive quantity: ${noQuantity.map((l) => l.id).join(', ')}`] : []),
-      ...(unmade.length ? [`made or assembled BOM lines without a part, a sub-assembly, an MPN or an offer: ${unmade.map((l) => `${l.id} (${l.type})`).join(', ')}`] : []),
+      ...(unsourced.length ? [`BOM lines without an MPN, an offer, a part or a sub-assembly: ${unsourced.map((l) => l.id).join(', ')}`] : []),
     ];
     return fail('bom-complete', why.join('; '));
-  }
-  const described = i.manifest.bom.filter((l) => !sourced(l));
-  if (described.length) {
-    return warn('bom-complete', `${i.manifest.bom.length} BOM line(s) with quantities; identified by description only (no MPN or offer), for the reviewer: ${described.map((l) => l.id).join(', ')}`);
   }
   return pass('bom-complete', `${i.manifest.bom.length} BOM line(s), each with a quantity and an MPN, offer, part or sub-assembly`);
 }

@@ -81,8 +81,32 @@ describe('ohw bom', () => {
     // Tractor lines: wheel motors 8 × 459.00 = 3672.00; drive valves 4 × 249.00 = 996.00; tires 8 × 219.00 = 1752.00;
     // square tube 24 m + 8 % = 25.92 × 2 = 51.84 m at the 48+ break: × 27.90 = 1446.336.
     // With the cube's return filter 4 × 44.95 = 179.80 and oil cooler 4 × 219.00 = 876.00:
-    // 8996 + 759.96 + 179.80 + 263.92 + 876 + 355.6224 + 3672 + 996 + 1752 + 1446.336 = 19297.6384 USD.
-    expect(b.totals).toEqual([{ currency: 'USD', amount: 19297.6384, perUnit: 9648.8192, lines: 10 }]);
+    // 8996 + 759.96 + 179.80 + 263.92 + 876 + 355.6224 + 3672 + 996 + 1752 + 1446.336 = 19297.6384 USD (10 lines).
+    //
+    // Cube lines with offers since bom-complete became strict, 4 cubes (2 per tractor × 2 tractors):
+    //   relief valve 4 × 64.95 = 259.80; pressure gauge 4 × 24.95 = 99.80 (10 × 22.50 = 225.00 costs more);
+    //   fittings kit 4 × 38.60 = 154.40; suction hose 1.5 m + 10 % = 1.65 × 4 = 6.6 m × 19.70 = 130.02;
+    //   pressure hose 2 × 4 = 8 m × 24.60 = 196.80 (50 × 21.80 = 1090.00 costs more); battery 4 × 44.99 = 179.96;
+    //   key switch 4 × 24.99 = 99.96; steel plate 38 kg + 15 % = 43.7 × 4 = 174.8 kg at the 100+ break × 2.20 = 384.56
+    //   (500 × 1.98 = 990.00 costs more); steel tube 1.1 m + 5 % = 1.155 × 4 = 4.62 m × 131.00 = 605.22;
+    //   fasteners 4 × 68.00 = 272.00; hydraulic oil 38 l + 10 % = 41.8 × 4 = 167.2 l at the 75.7+ break × 2.75 = 459.80;
+    //   welding wire 2 kg + 20 % = 2.4 × 4 = 9.6 kg (≥ MOQ 5) × 10.99 = 105.504.
+    //   Sum: 259.80 + 99.80 + 154.40 + 130.02 + 196.80 + 179.96 + 99.96 + 384.56 + 605.22 + 272.00 + 459.80 + 105.504
+    //      = 2947.824 USD (12 lines; the shaft coupling is a made part, unpriced).
+    // Tractor lines with offers since then, 2 tractors:
+    //   loader valve 2 × 329.95 = 659.90; loader cylinders 4 at the 4+ break × 247.00 = 988.00;
+    //   bucket cylinders 4 × 176.00 = 704.00; hoses 28 × 2 = 56 m at the 50+ break × 15.20 = 851.20;
+    //   coupler pairs 8 × 64.95 = 519.60 (10 × 58.90 = 589.00 costs more); plate 320 kg + 15 % = 368 × 2 = 736 kg
+    //   at the 500+ break × 1.98 = 1457.28; pins 20 at the 10+ break × 34.20 = 684.00;
+    //   hydraulic oil 20 l + 10 % = 22 × 2 = 44 l × 2.91 = 128.04 (75.7 × 2.75 = 208.175 costs more; no MPN, so kept
+    //   apart from the cube's oil line). The seat is not fitted, not bought.
+    //   Sum: 659.90 + 988.00 + 704.00 + 851.20 + 519.60 + 1457.28 + 684.00 + 128.04 = 5992.02 USD (8 lines).
+    // Total: 19297.6384 + 2947.824 + 5992.02 = 28237.4824 USD, 30 lines; per tractor 28237.4824 / 2 = 14118.7412.
+    expect(byName(b.lines, 'Steel plate 1/4 in')).toMatchObject({ unit: 'kg', quantityPerUnit: 87.4, needed: 174.8, chosen: { breakQty: 100, unitPrice: 2.2, extendedPrice: 384.56 } });
+    expect(byName(b.lines, 'Plate 1/4, 1/2')).toMatchObject({ unit: 'kg', quantityPerUnit: 368, needed: 736, chosen: { breakQty: 500, unitPrice: 1.98, extendedPrice: 1457.28 } });
+    expect(byName(b.lines, 'Hydraulic oil AW46, top-up')).toMatchObject({ unit: 'l', needed: 44, chosen: { breakQty: 18.9, extendedPrice: 128.04 } });
+    expect(byName(b.lines, 'Hydraulic oil AW46 (ISO VG 46)')).toMatchObject({ unit: 'l', needed: 167.2, chosen: { breakQty: 75.7, extendedPrice: 459.8 } });
+    expect(b.totals).toEqual([{ currency: 'USD', amount: 28237.4824, perUnit: 14118.7412, lines: 30 }]);
     expect(b.notFitted.map((l: { name: string }) => l.name)).toEqual(['Suspension seat with seat switch']);
     expect(b.maxLeadTimeDays).toBe(14);
   });
@@ -104,7 +128,7 @@ describe('ohw bom', () => {
     const r = await cli(['bom', 'ose/lifetrac', '--batch', '2', '--format', 'table']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`BOM of ose/lifetrac@${TRACTOR} for a batch of 2`);
-    expect(r.stdout).toContain('USD 19297.6384  (9648.8192 per unit, 10 lines)');
+    expect(r.stdout).toContain('USD 28237.4824  (14118.7412 per unit, 30 lines)');
     expect(r.stdout).toContain('Not fitted (not bought):');
   });
 

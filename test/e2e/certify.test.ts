@@ -104,6 +104,8 @@ describe('ohw certify, end to end', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`${id}  ${PKG}@1.0.0  —  CERTIFIED`);
     expect(r.stdout).toMatch(/editable-sources\s+✓ pass\s+native sources: src\/enclosure.scad/);
+    // Strict BOM check: every one of the enclosure's 8 lines has an MPN, an offer or a part.
+    expect(r.stdout).toMatch(/bom-complete\s+✓ pass\s+8 BOM line\(s\), each with a quantity and an MPN, offer, part or sub-assembly/);
     expect(r.stdout).toContain('round 1: rev-one — approve OTRL-4');
     expect(r.stdout).toContain('maturity: OTRL-4, ODRL-3*');
     r = await as('someone', ['certify', 'show', id, '--json']);

@@ -63,18 +63,33 @@ describe('automatic certification checks', () => {
     expect(none).toEqual({ id: 'editable-sources', result: 'fail', evidence: 'docs.sources lists no source files' });
   });
 
-  it('bom-complete: pass, warn for bought stock described only by name, fail for made lines without a part or no quantity', () => {
+  it('bom-complete: pass with a count; fail for any line without an MPN, offer, part or sub-assembly, or without a quantity', () => {
     expect(bomComplete(inputs())).toEqual({ id: 'bom-complete', result: 'pass', evidence: '1 BOM line(s), each with a quantity and an MPN, offer, part or sub-assembly' });
     const nut: Bom = { id: 'nut-m3', name: 'Hex nut M3, ISO 4032', type: 'cots', quantity: 4 };
-    const glue: Bom = { id: 'glue', name: 'PVA wood glue', type: 'consumable', quantity: 1 };
+    const glue: Bom = { id: 'wood-glue', name: 'PVA wood glue', type: 'consumable', quantity: 1 };
+    // Bought stock described only by its name is not sourced: strict fail, no reviewer warning.
     const described = bomComplete(inputs((m) => { m.bom.push(nut, glue); }));
-    expect(described).toEqual({ id: 'bom-complete', result: 'warn', evidence: '3 BOM line(s) with quantities; identified by description only (no MPN or offer), for the reviewer: nut-m3, glue' });
+    expect(described).toEqual({ id: 'bom-complete', result: 'fail', evidence: 'BOM lines without an MPN, an offer, a part or a sub-assembly: nut-m3, wood-glue' });
     const pcb = bomComplete(inputs((m) => { m.bom.push({ id: 'board', name: 'Controller board', type: 'pcb', quantity: 1 }); }));
-    expect(pcb).toEqual({ id: 'bom-complete', result: 'fail', evidence: 'made or assembled BOM lines without a part, a sub-assembly, an MPN or an offer: board (pcb)' });
-    const zero = bomComplete(inputs((m) => { m.bom.push({ ...nut, quantity: 0 }); }));
+    expect(pcb).toEqual({ id: 'bom-complete', result: 'fail', evidence: 'BOM lines without an MPN, an offer, a part or a sub-assembly: board' });
+    const zero = bomComplete(inputs((m) => { m.bom.push({ ...nut, mpn: 'BN 109 M3', quantity: 0 }); }));
     expect(zero).toEqual({ id: 'bom-complete', result: 'fail', evidence: 'BOM lines without a positive quantity: nut-m3' });
-    const bought = bomComplete(inputs((m) => { m.bom.push({ ...nut, mpn: 'ISO4032-M3-A2' }); }));
-    expect(bought.result).toBe('pass');
+    const both = bomComplete(inputs((m) => { m.bom.push({ ...nut, quantity: 0 }, glue); }));
+    expect(both).toEqual({
+      id: 'bom-complete', result: 'fail',
+      evidence: 'BOM lines without a positive quantity: nut-m3; BOM lines without an MPN, an offer, a part or a sub-assembly: nut-m3, wood-glue',
+    });
+    // Each of the four ways to source a line is enough on its own.
+    const offer = { supplier: 'Würth', sku: '0317 3', url: 'https://eshop.wurth.de/', region: 'DE', currency: 'EUR', priceBreaks: [{ qty: 100, price: 0.02 }], moq: 100, leadTimeDays: 2 };
+    const sourced = bomComplete(inputs((m) => {
+      m.bom.push(
+        { ...nut, manufacturer: 'Bossard', mpn: 'BN 109 M3' },
+        { ...glue, offers: [offer] },
+        { id: 'bracket', name: 'Bracket', type: 'printed', quantity: 2, part: 'bracket' },
+        { id: 'motor', name: 'Motor module', type: 'subassembly', quantity: 1, subassembly: { package: 'bob/motor', version: '^1.2.0' } },
+      );
+    }));
+    expect(sourced).toEqual({ id: 'bom-complete', result: 'pass', evidence: '5 BOM line(s), each with a quantity and an MPN, offer, part or sub-assembly' });
   });
 
   it('subassemblies-resolve: none, resolved, unpublished or yanked', () => {

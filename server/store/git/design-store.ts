@@ -39,6 +39,8 @@ import { casRef, readRef, runGit, ZERO_OID } from './real-git.ts';
 import { RepoPool, backoff, conflict, createRepoAtomically, isRepo } from './repo.ts';
 
 export const META_REF = 'refs/meta/registry';
+/** How old a ref's change time must be before a cached answer keyed on it is trusted. */
+const RACY_MARGIN_MS = 1000;
 const STATE_FILE = 'state.json';
 const CAS_ATTEMPTS = 25;
 
@@ -73,6 +75,13 @@ export class GitDesignStore implements DesignStore {
   private readonly pool: RepoPool;
   /** Parsed version records by `gitdir \0 tag oid` — a tag object never changes. */
   private readonly records = new Map<string, VersionRecord>();
+  /**
+   * versions() and state() answers per repo, keyed by a stamp of the refs they come from. Refs
+   * are loose (gc.packRefs=false) and every update renames a file into place, so one stat tells
+   * whether anything changed, even when another process wrote. Reads are the hot path of the
+   * API; without this each one re-walks tags and objects on disk.
+   */
+  private readonly answers = new Map<string, { stamp: string; value: Promise<unknown> }>();
 
   constructor(opts: GitDesignStoreOptions) {
     this.dataDir = resolve(opts.dataDir);
@@ -188,6 +197,11 @@ export class GitDesignStore implements DesignStore {
 
   async versions(pkg: string): Promise<VersionRecord[]> {
     const gitdir = await this.existingRepo(pkg);
+    const list = await this.remembered(gitdir, 'versions', join(gitdir, 'refs', 'tags'), () => this.readVersions(gitdir));
+    return list.map((r) => structuredClone(r));
+  }
+
+  private readVersions(gitdir: string): Promise<VersionRecord[]> {
     return this.pool.read(gitdir, async (ctx) => {
       const names = (await git.listRefs({ fs, gitdir, filepath: 'refs/tags' })).filter(
         (n) => n.startsWith('v') && isStoreVersion(n.slice(1)),
@@ -217,7 +231,30 @@ export class GitDesignStore implements DesignStore {
 
   async state(pkg: string): Promise<PackageState> {
     const gitdir = await this.existingRepo(pkg);
-    return (await this.pool.read(gitdir, (ctx) => readState(ctx, pkg))).state;
+    const state = await this.remembered(gitdir, 'state', join(gitdir, META_REF), async () =>
+      (await this.pool.read(gitdir, (ctx) => readState(ctx, pkg))).state);
+    return structuredClone(state);
+  }
+
+  /** The cached answer while the stamp of `watched` is unchanged; recomputed otherwise. */
+  private async remembered<T>(gitdir: string, what: string, watched: string, compute: () => Promise<T>): Promise<T> {
+    const st = await fsp.stat(watched, { bigint: true }).catch(() => undefined);
+    const key = `${gitdir}\0${what}`;
+    // File times move in coarse ticks: a second update within one tick would keep the stamp.
+    // Like git's "racy" index entries, a stamp younger than the margin is not trusted.
+    const racy = st !== undefined && Date.now() - Number(st.ctimeNs / 1_000_000n) < RACY_MARGIN_MS;
+    if (racy) {
+      this.answers.delete(key);
+      return compute();
+    }
+    const stamp = st ? `${st.ino}:${st.mtimeNs}:${st.ctimeNs}:${st.size}` : 'none';
+    const hit = this.answers.get(key);
+    if (hit && hit.stamp === stamp) return hit.value as Promise<T>;
+    const value = compute();
+    this.answers.set(key, { stamp, value });
+    value.catch(() => this.answers.delete(key));
+    if (this.answers.size > 20_000) this.answers.clear();
+    return value;
   }
 
   /**

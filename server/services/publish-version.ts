@@ -69,7 +69,8 @@ export async function publishVersion(deps: Deps, req: PublishRequest): Promise<P
     throw new OhwError('INVALID_MANIFEST', `design.yaml has ${errors.length} problem(s)`, { issues: validation.issues });
   }
   const manifest = validation.manifest;
-  assertIdentity(manifest, pkg, req.version);
+  const yaml = Buffer.from(files.find((f) => f.path === 'design.yaml')!.data).toString('utf8');
+  assertIdentity(manifest, pkg, req.version, yaml);
 
   const state = exists ? await deps.designs.state(pkg) : undefined;
   await checkForkLineage(deps, pkg, manifest, state);
@@ -123,14 +124,23 @@ export async function assertOwner(deps: Deps, pkg: string, actor: Actor): Promis
   }
 }
 
-function assertIdentity(manifest: Manifest, pkg: string, version: string): void {
+/** Line and column of a top-level key's value in design.yaml (the validator accepted it). */
+function locateTopLevel(yaml: string, key: string): { line: number; column: number } {
+  const lines = yaml.split('\n');
+  const i = lines.findIndex((l) => new RegExp(`^${key}\\s*:`).test(l));
+  if (i < 0) return { line: 0, column: 0 };
+  const value = /^[^:]*:\s*/.exec(lines[i]!)![0].length;
+  return { line: i + 1, column: value + 1 };
+}
+
+function assertIdentity(manifest: Manifest, pkg: string, version: string, yaml: string): void {
   const issues: Issue[] = [];
   if (manifest.name !== pkg) {
-    issues.push({ file: 'design.yaml', path: 'name', line: 0, column: 0, code: 'name-mismatch', severity: 'error',
+    issues.push({ file: 'design.yaml', path: 'name', ...locateTopLevel(yaml, 'name'), code: 'name-mismatch', severity: 'error',
       message: `name "${manifest.name}" does not match the package being published ("${pkg}")` });
   }
   if (manifest.version !== version) {
-    issues.push({ file: 'design.yaml', path: 'version', line: 0, column: 0, code: 'version-mismatch', severity: 'error',
+    issues.push({ file: 'design.yaml', path: 'version', ...locateTopLevel(yaml, 'version'), code: 'version-mismatch', severity: 'error',
       message: `version "${manifest.version}" does not match the version being published ("${version}")` });
   }
   if (issues.length) throw new OhwError('INVALID_MANIFEST', issues.map((i) => i.message).join('; '), { issues });

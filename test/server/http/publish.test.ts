@@ -83,11 +83,11 @@ describe('publishing a version', () => {
   it('refuses a manifest whose name or version differs from the URL with 400', async () => {
     const res = await publish(reg.app, alice, 'alice/other', '1.0.0', await designArchive('alice/widget', '1.0.0'));
     expect(res.status).toBe(400);
-    expect(res.body.error.issues[0]).toMatchObject({ path: 'name' });
+    expect(res.body.error.issues[0]).toMatchObject({ file: 'design.yaml', path: 'name', line: 3, column: 7 });
     expect(res.body.error.issues[0].message).toContain('does not match the package being published');
     const res2 = await publish(reg.app, alice, 'alice/widget', '9.0.0', await designArchive('alice/widget', '1.0.0'));
     expect(res2.status).toBe(400);
-    expect(res2.body.error.issues[0]).toMatchObject({ path: 'version' });
+    expect(res2.body.error.issues[0]).toMatchObject({ file: 'design.yaml', path: 'version', line: 4, column: 10 });
     await noVersion('alice/widget', '9.0.0');
   });
 

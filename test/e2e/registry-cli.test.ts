@@ -34,6 +34,22 @@ describe('a new user against a fresh registry', () => {
     expect(mode).toBe(0o600);
   });
 
+  it('searches: "earth block" finds the press; --can-make lists only buildable designs; a table on request', async () => {
+    let r = await cli(['search', 'earth block', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).hits[0].package).toBe('ose/liberator-ceb-press');
+    r = await cli(['search', '--can-make', 'ASM,3DP,LAS', '--json', '--limit', '100']);
+    const hits = JSON.parse(r.stdout).hits as Array<{ processes: string[] }>;
+    expect(hits.length).toBeGreaterThanOrEqual(2);
+    for (const h of hits) expect(h.processes.every((p) => ['ASM', '3DP', 'LAS'].includes(p))).toBe(true);
+    r = await cli(['search', 'tractr', '--table']);
+    expect(r.stdout).toMatch(/^design\s+title\s+processes/);
+    expect(r.stdout).toContain('ose/lifetrac@');
+    r = await cli(['search', '--category', 'Spaceships']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('category');
+  });
+
   it('registers, and the token lands in a 0600 config file', async () => {
     const r = await cli(['register', '--name', 'maria', '--email', 'maria@example.org', '--password', 'a long enough password']);
     expect(r.stderr).toBe('');

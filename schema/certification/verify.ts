@@ -10,13 +10,7 @@ import type { CertState } from './states.ts';
 export interface RecordRevision { commit: string; author: string; date: string; content: string }
 
 /** What `GET /api/v1/certificates/:uid` answers (the fields verify relies on). */
-export interface ServedCertificate {
-  uid: string;
-  certification: string;
-  package: string;
-  version: string;
-  checksum: string;
-  tag: string;
+export interface ServedCertificate extends Pick<Certificate, 'uid' | 'certification' | 'package' | 'version' | 'checksum' | 'tag'> {
   validUntil?: string;
   state?: string;
   record: { path: string; commit: string | null };

@@ -56,6 +56,11 @@ export async function publishVersion(deps: Deps, req: PublishRequest): Promise<P
       throw new OhwError('VERSION_EXISTS', `version ${req.version} of ${pkg} already exists; published versions never change — publish a new version`);
     }
   } else {
+    // The owner segment is a namespace: a new design lives under its publisher's account name.
+    const owner = pkg.split('/')[0]!;
+    if (owner !== req.actor.name && !req.actor.roles.includes('admin')) {
+      throw new OhwError('FORBIDDEN', `${req.actor.name} cannot create designs under "${owner}/": publish as ${req.actor.name}/${pkg.split('/')[1]}, or ask an owner of an existing ${owner}/ design to add you`);
+    }
     const similar = findTooSimilar(pkg, await deps.designs.list());
     if (similar) {
       throw new OhwError('NAME_TOO_SIMILAR', `"${pkg}" is too similar to the existing design "${similar}"; choose a more distinct name`);

@@ -98,10 +98,17 @@ describe('publishing a version', () => {
     const reserved = await publish(reg.app, alice, 'alice/api', '1.0.0', await designArchive('alice/api'));
     expect(reserved.status).toBe(400);
     expect(reserved.body.error.message).toMatch(/reserved/);
-    const similar = await publish(reg.app, bob, 'alice/w1dget', '1.0.0', await designArchive('alice/w1dget'));
+    const similar = await publish(reg.app, alice, 'alice/w1dget', '1.0.0', await designArchive('alice/w1dget'));
     expect(similar.status).toBe(400);
     expect(similar.body.error.code).toBe('NAME_TOO_SIMILAR');
     expect(similar.body.error.message).toContain('alice/widget');
+  });
+
+  it("refuses a new design in someone else's namespace with 403", async () => {
+    const res = await publish(reg.app, bob, 'alice/new-thing', '1.0.0', await designArchive('alice/new-thing'));
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toContain('cannot create designs under "alice/"');
+    expect(fs.existsSync(repoOf('alice/new-thing'))).toBe(false);
   });
 
   it('refuses an invalid version in the URL', async () => {

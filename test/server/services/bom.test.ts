@@ -147,7 +147,7 @@ const MIXED = `
 
 beforeAll(async () => {
   reg = await makeRegistry();
-  tess = await reg.account('tess');
+  tess = await reg.account('t'); // the owner segment of the t/… designs below
   await mustPublish('t/drive', '1.0.0', DRIVE_V1);
   await mustPublish('t/cart', '1.0.0', CART);
   await mustPublish('t/robot', '1.0.0', ROBOT);
@@ -353,23 +353,23 @@ describe('refusals at publish', () => {
   });
 
   it('refuses a version that would close a cycle, naming the path', async () => {
-    await mustPublish('a/x', '1.0.0', `
+    await mustPublish('t/x', '1.0.0', `
   - id: plate
     name: Plate
     type: raw
     quantity: 1
     unit: kg
 `);
-    await mustPublish('b/y', '1.0.0', sub('x', 'a/x', '^1.0.0', 1));
-    // a/x@1.1.0 → b/y ^1.0.0 = b/y@1.0.0 → a/x ^1.0.0, which now (the version being published counts)
+    await mustPublish('t/y', '1.0.0', sub('x', 't/x', '^1.0.0', 1));
+    // t/x@1.1.0 → t/y ^1.0.0 = t/y@1.0.0 → t/x ^1.0.0, which now (the version being published counts)
     // resolves to 1.1.0 itself: a loop.
-    const res = await put('a/x', '1.1.0', sub('y', 'b/y', '^1.0.0', 1));
+    const res = await put('t/x', '1.1.0', sub('y', 't/y', '^1.0.0', 1));
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('INVALID_MANIFEST');
-    expect(res.body.error.message).toBe('sub-assembly cycle: a/x@1.1.0 → b/y@1.0.0 → a/x@1.1.0');
-    expect(res.body.error.details).toEqual({ cycle: ['a/x@1.1.0', 'b/y@1.0.0', 'a/x@1.1.0'] });
+    expect(res.body.error.message).toBe('sub-assembly cycle: t/x@1.1.0 → t/y@1.0.0 → t/x@1.1.0');
+    expect(res.body.error.details).toEqual({ cycle: ['t/x@1.1.0', 't/y@1.0.0', 't/x@1.1.0'] });
     expect(res.body.error.issues[0]).toMatchObject({ path: 'bom[0].subassembly' });
-    const x = await api().get('/api/v1/designs/a/x');
+    const x = await api().get('/api/v1/designs/t/x');
     expect(x.body.versions.map((v: { version: string }) => v.version)).toEqual(['1.0.0']);
   });
 });

@@ -6,10 +6,9 @@
  * power-cube ×1, ^1.0.0). If those designs change, re-work the commented arithmetic below.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, startServer, type RunningServer } from '../helpers/processes.ts';
+import { runCli, startSeat, type E2ESeat, type RunningServer } from '../helpers/processes.ts';
 import { REPO_ROOT } from '../helpers/registry.ts';
 
 let server: RunningServer;
@@ -33,15 +32,12 @@ const versionOf = (dir: string) => /^version:\s*(\S+)\s*$/m.exec(fs.readFileSync
 const CUBE = versionOf('ose--power-cube'); // 1.1.0
 const TRACTOR = versionOf('ose--lifetrac'); // 6.0.0
 
+let seat: E2ESeat;
 beforeAll(async () => {
-  server = await startServer();
-  home = fs.mkdtempSync(path.join(os.tmpdir(), 'ohw-home-'));
-  work = fs.mkdtempSync(path.join(os.tmpdir(), 'ohw-work-'));
+  seat = await startSeat();
+  ({ server, home, work } = seat);
 }, 120_000);
-afterAll(async () => {
-  await server.stop();
-  for (const d of [home, work, server.dataDir]) fs.rmSync(d, { recursive: true, force: true });
-});
+afterAll(() => seat.cleanup());
 
 describe('ohw bom', () => {
   it('explodes ose/lifetrac for 2 tractors: the power cube ×2 per tractor × 2 tractors', async () => {

@@ -5,10 +5,9 @@
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, startServer, type RunningServer } from '../helpers/processes.ts';
+import { runCli, startSeat, type E2ESeat, type RunningServer } from '../helpers/processes.ts';
 
 let server: RunningServer;
 let home: string;
@@ -30,15 +29,12 @@ function git(args: string[], cwd = work): Promise<{ code: number; stdout: string
 const setQuantity = (yaml: string, id: string, quantity: number) =>
   yaml.replace(new RegExp(`(- id: ${id}\\n(?:(?!  - id:).*\\n)*?\\s+quantity: )[\\d.]+`), `$1${quantity}`);
 
+let seat: E2ESeat;
 beforeAll(async () => {
-  server = await startServer();
-  home = fs.mkdtempSync(path.join(os.tmpdir(), 'ohw-home-'));
-  work = fs.mkdtempSync(path.join(os.tmpdir(), 'ohw-work-'));
+  seat = await startSeat();
+  ({ server, home, work } = seat);
 }, 120_000);
-afterAll(async () => {
-  await server.stop();
-  for (const d of [home, work, server.dataDir]) fs.rmSync(d, { recursive: true, force: true });
-});
+afterAll(() => seat.cleanup());
 
 describe('fork an example design, change it, publish it, follow the lineage, clone with git', () => {
   const dir = () => path.join(work, 'power-cube');

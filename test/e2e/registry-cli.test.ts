@@ -1,9 +1,8 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, startServer, type RunningServer } from '../helpers/processes.ts';
+import { runCli, startSeat, type E2ESeat, type RunningServer } from '../helpers/processes.ts';
 import { REPO_ROOT } from '../helpers/registry.ts';
 
 let server: RunningServer;
@@ -12,15 +11,12 @@ let work: string;
 const cli = (args: string[], cwd = work, env: Record<string, string> = {}) =>
   runCli(args, { cwd, env: { HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), OHW_REGISTRY: server.url, ...env } });
 
+let seat: E2ESeat;
 beforeAll(async () => {
-  server = await startServer();
-  home = fs.mkdtempSync(path.join(os.tmpdir(), 'ohw-home-'));
-  work = fs.mkdtempSync(path.join(os.tmpdir(), 'ohw-work-'));
+  seat = await startSeat();
+  ({ server, home, work } = seat);
 }, 120_000);
-afterAll(async () => {
-  await server.stop();
-  for (const d of [home, work, server.dataDir]) fs.rmSync(d, { recursive: true, force: true });
-});
+afterAll(() => seat.cleanup());
 
 describe('a new user against a fresh registry', () => {
   it('sees the example designs published on first start', async () => {

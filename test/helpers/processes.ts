@@ -58,3 +58,19 @@ export function runCli(args: string[], opts: { cwd?: string; env?: Record<string
     child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
 }
+
+/** One end-to-end seat: a running server and a fresh home (config) and work folder for the CLI. */
+export interface E2ESeat { server: RunningServer; home: string; work: string; cleanup(): Promise<void> }
+
+export async function startSeat(serverEnv: Record<string, string> = {}): Promise<E2ESeat> {
+  const server = await startServer(serverEnv);
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ohw-home-'));
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ohw-work-'));
+  return {
+    server, home, work,
+    async cleanup() {
+      await server.stop();
+      for (const d of [home, work, server.dataDir]) fs.rmSync(d, { recursive: true, force: true });
+    },
+  };
+}

@@ -7,17 +7,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, startSeat, type E2ESeat, type RunningServer } from '../helpers/processes.ts';
+import { describe, expect, it } from 'vitest';
+import { useSeat } from '../helpers/processes.ts';
 import { REPO_ROOT } from '../helpers/registry.ts';
 
-let server: RunningServer;
-let home: string;
-let work: string;
-const cli = (args: string[], cwd = REPO_ROOT) =>
-  runCli(args, { cwd, env: { HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), OHW_REGISTRY: server.url } });
+const seat = useSeat();
+const cli = (args: string[], cwd = REPO_ROOT) => seat.cli(args, { cwd });
 const getJson = async (p: string) => {
-  const res = await fetch(`${server.url}/api/v1${p}`);
+  const res = await fetch(`${seat.server.url}/api/v1${p}`);
   expect(res.status, p).toBe(200);
   return res.json() as Promise<any>;
 };
@@ -32,12 +29,6 @@ const versionOf = (dir: string) => /^version:\s*(\S+)\s*$/m.exec(fs.readFileSync
 const CUBE = versionOf('ose--power-cube'); // 1.1.0
 const TRACTOR = versionOf('ose--lifetrac'); // 6.0.0
 
-let seat: E2ESeat;
-beforeAll(async () => {
-  seat = await startSeat();
-  ({ server, home, work } = seat);
-}, 120_000);
-afterAll(() => seat.cleanup());
 
 describe('ohw bom', () => {
   it('explodes ose/lifetrac for 2 tractors: the power cube ×2 per tractor × 2 tractors', async () => {
@@ -115,7 +106,7 @@ describe('ohw bom', () => {
     expect(rows[1]!.startsWith(',4,"Gasoline engine, 28 hp')).toBe(true);
     expect(rows[1]).toContain(`",Briggs & Stratton (Vanguard),49M777 series,pcs,2,Small Engine Warehouse,,US,4,2249,USD,8996,14,Kohler CH740-3203 (functional),ose/lifetrac@${TRACTOR} > power-cube ×2 > ose/power-cube@${CUBE} > engine (×2),`);
     // The same CSV the registry serves.
-    const res = await fetch(`${server.url}/api/v1/designs/ose/lifetrac/versions/${TRACTOR}/bom?batch=2&format=csv`);
+    const res = await fetch(`${seat.server.url}/api/v1/designs/ose/lifetrac/versions/${TRACTOR}/bom?batch=2&format=csv`);
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(await res.text()).toBe(r.stdout);
   });
@@ -141,17 +132,17 @@ describe('ohw bom', () => {
   });
 
   it('works on an unpublished design folder', async () => {
-    const dir = path.join(work, 'my-press');
+    const dir = path.join(seat.work, 'my-press');
     fs.cpSync(path.join(REPO_ROOT, 'designs/ose--liberator-ceb-press'), dir, { recursive: true });
     const yaml = fs.readFileSync(path.join(dir, 'design.yaml'), 'utf8');
     fs.writeFileSync(path.join(dir, 'design.yaml'), yaml.replace(/^name: .*$/m, 'name: maria/my-press').replace(/^version: .*$/m, 'version: 0.1.0'));
-    const r = await cli(['bom', './my-press', '--batch', '3', '--json'], work);
+    const r = await cli(['bom', './my-press', '--batch', '3', '--json'], seat.work);
     expect(r.code).toBe(0);
     const b = JSON.parse(r.stdout);
     expect(b).toMatchObject({ package: 'maria/my-press', version: '0.1.0', batch: 3 });
     expect(b.tree.packages.map((p: { package: string; version: string }) => `${p.package}@${p.version}`)).toEqual(['maria/my-press@0.1.0', `ose/power-cube@${CUBE}`]);
     expect(byName(b.lines, 'Gasoline engine').needed).toBe(3);
-    expect((await fetch(`${server.url}/api/v1/designs/maria/my-press`)).status).toBe(404);
+    expect((await fetch(`${seat.server.url}/api/v1/designs/maria/my-press`)).status).toBe(404);
   });
 
   it('converts with rates given inline or as a file', async () => {
@@ -161,7 +152,7 @@ describe('ohw bom', () => {
     expect(a.currency).toBe('EUR');
     expect(a.converted.note).toMatch(/^converted to EUR from USD with the given exchange rates, 1 EUR = 1\.08 USD$/);
 
-    const file = path.join(work, 'rates.json');
+    const file = path.join(seat.work, 'rates.json');
     fs.writeFileSync(file, JSON.stringify({ base: 'EUR', rates: { USD: 1.08 }, date: '2025-01-31' }));
     const fromFile = await cli(['bom', 'ose/liberator-ceb-press', '--rates', file, '--json']);
     expect(fromFile.code).toBe(0);

@@ -6,20 +6,17 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, startSeat, type E2ESeat, type RunningServer } from '../helpers/processes.ts';
+import { describe, expect, it } from 'vitest';
+import { useSeat } from '../helpers/processes.ts';
 
-let server: RunningServer;
-let home: string;
-let work: string;
-const cli = (args: string[], env: Record<string, string> = {}) =>
-  runCli(args, { cwd: work, env: { HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), OHW_REGISTRY: server.url, ...env } });
+const seat = useSeat();
+const cli = (args: string[], env: Record<string, string> = {}) => seat.cli(args, { env });
 
 const gitEnv = () => ({
-  ...process.env, HOME: home, GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0',
+  ...process.env, HOME: seat.home, GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0',
   GIT_AUTHOR_NAME: 'Maria', GIT_AUTHOR_EMAIL: 'maria@example.org', GIT_COMMITTER_NAME: 'Maria', GIT_COMMITTER_EMAIL: 'maria@example.org',
 });
-function git(args: string[], cwd = work): Promise<{ code: number; stdout: string; stderr: string }> {
+function git(args: string[], cwd = seat.work): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile('git', args, { cwd, env: gitEnv() }, (err, stdout, stderr) => resolve({ code: err ? 1 : 0, stdout, stderr }));
   });
@@ -29,15 +26,9 @@ function git(args: string[], cwd = work): Promise<{ code: number; stdout: string
 const setQuantity = (yaml: string, id: string, quantity: number) =>
   yaml.replace(new RegExp(`(- id: ${id}\\n(?:(?!  - id:).*\\n)*?\\s+quantity: )[\\d.]+`), `$1${quantity}`);
 
-let seat: E2ESeat;
-beforeAll(async () => {
-  seat = await startSeat();
-  ({ server, home, work } = seat);
-}, 120_000);
-afterAll(() => seat.cleanup());
 
 describe('fork an example design, change it, publish it, follow the lineage, clone with git', () => {
-  const dir = () => path.join(work, 'power-cube');
+  const dir = () => path.join(seat.work, 'power-cube');
 
   it('a new user forks ose/power-cube', async () => {
     expect((await cli(['register', '--name', 'maria', '--email', 'maria@example.org', '--password', 'a long enough password'])).code).toBe(0);
@@ -95,8 +86,8 @@ describe('fork an example design, change it, publish it, follow the lineage, clo
 
   it('when the upstream publishes a new version, the fork sees it and the diff', async () => {
     // The upstream's owner account has no known password; the admin may publish for it.
-    const admin = fs.readFileSync(path.join(server.dataDir, 'admin-token'), 'utf8').trim();
-    const up = path.join(work, 'upstream');
+    const admin = fs.readFileSync(path.join(seat.server.dataDir, 'admin-token'), 'utf8').trim();
+    const up = path.join(seat.work, 'upstream');
     expect((await cli(['download', 'ose/power-cube@1.1.0', '-o', up])).code).toBe(0);
     const file = path.join(up, 'design.yaml');
     fs.writeFileSync(file, setQuantity(fs.readFileSync(file, 'utf8'), 'hydraulic-oil', 40).replace(/^version: .*$/m, 'version: 1.3.0'));
@@ -115,13 +106,13 @@ describe('fork an example design, change it, publish it, follow the lineage, clo
   });
 
   it('git clone works for both designs over HTTP with the stock git client', async () => {
-    const upstream = path.join(work, 'git-upstream');
-    let r = await git(['clone', `${server.url}/git/ose/power-cube.git`, upstream]);
+    const upstream = path.join(seat.work, 'git-upstream');
+    let r = await git(['clone', `${seat.server.url}/git/ose/power-cube.git`, upstream]);
     expect(r.code).toBe(0);
     expect((await git(['tag', '--list'], upstream)).stdout.trim().split('\n')).toEqual(['v1.1.0', 'v1.3.0']);
 
-    const forked = path.join(work, 'git-fork');
-    r = await git(['clone', `${server.url}/git/maria/power-cube.git`, forked]);
+    const forked = path.join(seat.work, 'git-fork');
+    r = await git(['clone', `${seat.server.url}/git/maria/power-cube.git`, forked]);
     expect(r.code).toBe(0);
     expect((await git(['tag', '--list'], forked)).stdout.trim()).toBe('v1.2.0');
     expect((await git(['checkout', '--quiet', 'v1.2.0'], forked)).code).toBe(0);

@@ -1,32 +1,23 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, startSeat, type E2ESeat, type RunningServer } from '../helpers/processes.ts';
+import { describe, expect, it } from 'vitest';
+import { useSeat } from '../helpers/processes.ts';
 import { REPO_ROOT } from '../helpers/registry.ts';
 
-let server: RunningServer;
-let home: string;
-let work: string;
-const cli = (args: string[], cwd = work, env: Record<string, string> = {}) =>
-  runCli(args, { cwd, env: { HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), OHW_REGISTRY: server.url, ...env } });
+const seat = useSeat();
+const cli = (args: string[], cwd = seat.work, env: Record<string, string> = {}) => seat.cli(args, { cwd, env });
 
-let seat: E2ESeat;
-beforeAll(async () => {
-  seat = await startSeat();
-  ({ server, home, work } = seat);
-}, 120_000);
-afterAll(() => seat.cleanup());
 
 describe('a new user against a fresh registry', () => {
   it('sees the example designs published on first start', async () => {
-    const res = await fetch(`${server.url}/api/v1/designs/ose/power-cube`);
+    const res = await fetch(`${seat.server.url}/api/v1/designs/ose/power-cube`);
     expect(res.status).toBe(200);
     const body = await res.json() as { latest: string; owners: string[] };
     expect(body.owners).toEqual(['ose']);
     expect(body.latest).toMatch(/^\d+\.\d+\.\d+$/);
-    expect(server.logs.join('\n')).toMatch(/admin token written to .*admin-token/);
-    const mode = fs.statSync(path.join(server.dataDir, 'admin-token')).mode & 0o777;
+    expect(seat.server.logs.join('\n')).toMatch(/admin token written to .*admin-token/);
+    const mode = fs.statSync(path.join(seat.server.dataDir, 'admin-token')).mode & 0o777;
     expect(mode).toBe(0o600);
   });
 
@@ -51,9 +42,9 @@ describe('a new user against a fresh registry', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('registered maria');
-    const config = path.join(home, '.config/ohw/config.json');
+    const config = path.join(seat.home, '.config/ohw/config.json');
     expect(fs.statSync(config).mode & 0o777).toBe(0o600);
-    expect(JSON.parse(fs.readFileSync(config, 'utf8')).tokens[server.url].account).toBe('maria');
+    expect(JSON.parse(fs.readFileSync(config, 'utf8')).tokens[seat.server.url].account).toBe('maria');
   });
 
   it('dry-runs a publish of an example design without uploading', async () => {
@@ -64,13 +55,13 @@ describe('a new user against a fresh registry', () => {
   });
 
   it('inits, validates, packs and publishes a new design, then reads and downloads it', async () => {
-    const dir = path.join(work, 'solar-dryer');
+    const dir = path.join(seat.work, 'solar-dryer');
     let r = await cli(['init', dir, '--name', 'maria/solar-dryer', '--title', 'Solar food dryer', '--category', 'Agriculture', '--process', 'WOD,ASM']);
     expect(r.code).toBe(0);
     r = await cli(['validate', dir]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('maria/solar-dryer@0.1.0 is valid');
-    r = await cli(['pack', dir, '-o', path.join(work, 'dryer.tar.gz')]);
+    r = await cli(['pack', dir, '-o', path.join(seat.work, 'dryer.tar.gz')]);
     expect(r.code).toBe(0);
     const checksum = /checksum: (sha256:[0-9a-f]{64})/.exec(r.stdout)![1];
 
@@ -88,7 +79,7 @@ describe('a new user against a fresh registry', () => {
     r = await cli(['info', 'maria/solar-dryer@0.1.0', '--json']);
     expect(JSON.parse(r.stdout).checksum).toBe(checksum);
 
-    const out = path.join(work, 'downloaded');
+    const out = path.join(seat.work, 'downloaded');
     r = await cli(['download', 'maria/solar-dryer@^0.1.0', '-o', out]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`checksum verified: ${checksum}`);
@@ -96,13 +87,13 @@ describe('a new user against a fresh registry', () => {
   });
 
   it('refuses to publish the same version twice (exit 1, VERSION_EXISTS)', async () => {
-    const r = await cli(['publish', path.join(work, 'solar-dryer')]);
+    const r = await cli(['publish', path.join(seat.work, 'solar-dryer')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('already exists');
   });
 
-  it('refuses a dirty git work tree unless --allow-dirty, and records the source commit', async () => {
-    const dir = path.join(work, 'gitted');
+  it('refuses a dirty git seat.work tree unless --allow-dirty, and records the source commit', async () => {
+    const dir = path.join(seat.work, 'gitted');
     await cli(['init', dir, '--name', 'maria/gitted-design']);
     const git = (...a: string[]) => execFileSync('git', ['-C', dir, ...a], { stdio: 'pipe' }).toString().trim();
     git('init', '-q'); git('add', '-A');
@@ -119,15 +110,15 @@ describe('a new user against a fresh registry', () => {
   });
 
   it('yanks and un-yanks; a yanked version is skipped by ranges but downloadable exactly', async () => {
-    const dir = path.join(work, 'solar-dryer');
+    const dir = path.join(seat.work, 'solar-dryer');
     const yaml = path.join(dir, 'design.yaml');
     fs.writeFileSync(yaml, fs.readFileSync(yaml, 'utf8').replace('version: 0.1.0', 'version: 0.2.0'));
     expect((await cli(['publish', dir])).code).toBe(0);
     let r = await cli(['yank', 'maria/solar-dryer@0.2.0', '--reason', 'wrong wood thickness']);
     expect(r.code).toBe(0);
-    r = await cli(['download', 'maria/solar-dryer', '-o', path.join(work, 'latest'), '--json']);
+    r = await cli(['download', 'maria/solar-dryer', '-o', path.join(seat.work, 'latest'), '--json']);
     expect(JSON.parse(r.stdout).version).toBe('0.1.0');
-    r = await cli(['download', 'maria/solar-dryer@0.2.0', '-o', path.join(work, 'exact')]);
+    r = await cli(['download', 'maria/solar-dryer@0.2.0', '-o', path.join(seat.work, 'exact')]);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('yanked');
     r = await cli(['yank', 'maria/solar-dryer@0.2.0', '--undo']);
@@ -136,7 +127,7 @@ describe('a new user against a fresh registry', () => {
 
   it('answers usage errors with exit 2 and an unreachable registry with exit 3', async () => {
     expect((await cli(['publish', '--no-such-flag'])).code).toBe(2);
-    const r = await cli(['info', 'ose/power-cube'], work, { OHW_REGISTRY: 'http://127.0.0.1:9' });
+    const r = await cli(['info', 'ose/power-cube'], seat.work, { OHW_REGISTRY: 'http://127.0.0.1:9' });
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('cannot reach the registry');
   });

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { REPO_ROOT } from './registry.ts';
 
 export interface RunningServer { url: string; dataDir: string; child: ChildProcess; logs: string[]; stop(): Promise<void> }
@@ -59,8 +60,17 @@ export function runCli(args: string[], opts: { cwd?: string; env?: Record<string
   });
 }
 
-/** One end-to-end seat: a running server and a fresh home (config) and work folder for the CLI. */
-export interface E2ESeat { server: RunningServer; home: string; work: string; cleanup(): Promise<void> }
+/**
+ * One end-to-end seat: a running server, a fresh home (CLI config) and work folder, and the real
+ * CLI pointed at them. `useSeat()` starts it before the file's tests and removes it after.
+ */
+export interface E2ESeat {
+  server: RunningServer;
+  home: string;
+  work: string;
+  cli(args: string[], opts?: { cwd?: string; env?: Record<string, string> }): Promise<CliResult>;
+  cleanup(): Promise<void>;
+}
 
 export async function startSeat(serverEnv: Record<string, string> = {}): Promise<E2ESeat> {
   const server = await startServer(serverEnv);
@@ -68,9 +78,20 @@ export async function startSeat(serverEnv: Record<string, string> = {}): Promise
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ohw-work-'));
   return {
     server, home, work,
+    cli: (args, opts = {}) => runCli(args, {
+      cwd: opts.cwd ?? work,
+      env: { HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), OHW_REGISTRY: server.url, ...opts.env },
+    }),
     async cleanup() {
       await server.stop();
       for (const d of [home, work, server.dataDir]) fs.rmSync(d, { recursive: true, force: true });
     },
   };
+}
+
+export function useSeat(serverEnv: Record<string, string> = {}): E2ESeat {
+  const seat = {} as E2ESeat;
+  beforeAll(async () => { Object.assign(seat, await startSeat(serverEnv)); }, 120_000);
+  afterAll(() => seat.cleanup());
+  return seat;
 }

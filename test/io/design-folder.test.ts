@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { designSource, readDesignFolder, writeDesignFolder } from '../../io/design-folder.ts';
 import { DEFAULT_LIMITS, type PackageFile } from '../../schema/package-rules.ts';
 import { OhwError, type ErrorCode } from '../../schema/errors.ts';
+import { refusalOf } from '../helpers/refusal.ts';
 
 const text = (s: string): Buffer => Buffer.from(s, 'utf8');
 const MANIFEST = 'name: acme/widget\n';
@@ -29,20 +30,6 @@ async function tree(dir: string, files: Record<string, string | Buffer>): Promis
   return dir;
 }
 
-async function refusal(p: Promise<unknown>, code: ErrorCode, message: string | RegExp): Promise<OhwError> {
-  let caught: unknown;
-  try {
-    await p;
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught, 'expected a refusal').toBeInstanceOf(OhwError);
-  const err = caught as OhwError;
-  expect(err.code).toBe(code);
-  if (typeof message === 'string') expect(err.message).toBe(message);
-  else expect(err.message).toMatch(message);
-  return err;
-}
 
 const paths = (files: PackageFile[]): string[] => files.map((f) => f.path);
 
@@ -110,7 +97,7 @@ describe('readDesignFolder', () => {
   it('refuses a symlink, naming its path relative to the folder', async () => {
     const dir = await tree(tmp, { 'design.yaml': MANIFEST, 'docs/a.md': 'A' });
     await fs.symlink('/etc/passwd', path.join(dir, 'docs', 'passwd'));
-    const err = await refusal(readDesignFolder(dir), 'INVALID_ARCHIVE', 'package file "docs/passwd": symbolic links are not allowed');
+    const err = await refusalOf(readDesignFolder(dir), 'INVALID_ARCHIVE', 'package file "docs/passwd": symbolic links are not allowed');
     expect(err.details).toEqual({ path: 'docs/passwd' });
     expect(err.message).not.toContain(tmp);
   });
@@ -118,7 +105,7 @@ describe('readDesignFolder', () => {
   it('refuses a symlinked directory', async () => {
     const dir = await tree(tmp, { 'pkg/design.yaml': MANIFEST, 'outside/secret.txt': 's' });
     await fs.symlink(path.join(tmp, 'outside'), path.join(tmp, 'pkg', 'shared'));
-    await refusal(readDesignFolder(path.join(dir, 'pkg')), 'INVALID_ARCHIVE', 'package file "shared": symbolic links are not allowed');
+    await refusalOf(readDesignFolder(path.join(dir, 'pkg')), 'INVALID_ARCHIVE', 'package file "shared": symbolic links are not allowed');
   });
 
   it('refuses a socket', async () => {
@@ -126,7 +113,7 @@ describe('readDesignFolder', () => {
     const server = net.createServer();
     await new Promise<void>((resolve) => server.listen(path.join(dir, 'ctl.sock'), resolve));
     try {
-      await refusal(readDesignFolder(dir), 'INVALID_ARCHIVE', 'package file "ctl.sock": sockets are not allowed');
+      await refusalOf(readDesignFolder(dir), 'INVALID_ARCHIVE', 'package file "ctl.sock": sockets are not allowed');
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
@@ -143,39 +130,39 @@ describe('readDesignFolder', () => {
   it.skipIf(!hasMkfifo)('refuses a FIFO (without blocking on it)', async () => {
     const dir = await tree(tmp, { 'design.yaml': MANIFEST });
     execFileSync('mkfifo', [path.join(dir, 'pipe')]);
-    await refusal(readDesignFolder(dir), 'INVALID_ARCHIVE', 'package file "pipe": FIFOs (named pipes) are not allowed');
+    await refusalOf(readDesignFolder(dir), 'INVALID_ARCHIVE', 'package file "pipe": FIFOs (named pipes) are not allowed');
   });
 
   it('refuses names that collide case-insensitively, naming both', async (ctx) => {
     if (!(await caseSensitiveFs(tmp))) ctx.skip();
     const dir = await tree(tmp, { 'design.yaml': MANIFEST, 'README.md': 'a', 'readme.md': 'b' });
-    const err = await refusal(readDesignFolder(dir), 'INVALID_ARCHIVE', 'package files "README.md" and "readme.md" collide on case-insensitive file systems');
+    const err = await refusalOf(readDesignFolder(dir), 'INVALID_ARCHIVE', 'package files "README.md" and "readme.md" collide on case-insensitive file systems');
     expect(err.details).toEqual({ path: 'readme.md', other: 'README.md' });
   });
 
   it('refuses a file name the package rules refuse', async () => {
     const dir = await tree(tmp, { 'design.yaml': MANIFEST, 'docs/a\\b.md': 'x' });
-    await refusal(readDesignFolder(dir), 'INVALID_ARCHIVE', 'package file "docs/a\\\\b.md": backslashes are not allowed');
+    await refusalOf(readDesignFolder(dir), 'INVALID_ARCHIVE', 'package file "docs/a\\\\b.md": backslashes are not allowed');
   });
 
   it('applies the limits: a file too large (before reading it), too many files', async () => {
     const dir = await tree(tmp, { 'design.yaml': MANIFEST, 'a.bin': Buffer.alloc(2000), 'b.txt': 'b', 'c.txt': 'c' });
-    await refusal(readDesignFolder(dir, { ...DEFAULT_LIMITS, maxFileBytes: 1024 }), 'TOO_LARGE',
+    await refusalOf(readDesignFolder(dir, { ...DEFAULT_LIMITS, maxFileBytes: 1024 }), 'TOO_LARGE',
       'package file "a.bin" is larger than 1 KiB (limit maxFileBytes)');
-    await refusal(readDesignFolder(dir, { ...DEFAULT_LIMITS, maxFiles: 3 }), 'TOO_LARGE', 'package has more than 3 files (limit maxFiles)');
-    await refusal(readDesignFolder(dir, { ...DEFAULT_LIMITS, maxUncompressedBytes: 2010 }), 'TOO_LARGE',
+    await refusalOf(readDesignFolder(dir, { ...DEFAULT_LIMITS, maxFiles: 3 }), 'TOO_LARGE', 'package has more than 3 files (limit maxFiles)');
+    await refusalOf(readDesignFolder(dir, { ...DEFAULT_LIMITS, maxUncompressedBytes: 2010 }), 'TOO_LARGE',
       'package is larger in total than 2010 bytes (limit maxUncompressedBytes)');
   });
 
   it('requires design.yaml at the root', async () => {
     const dir = await tree(tmp, { 'pkg/design.yaml': MANIFEST, 'README.md': 'x' });
-    await refusal(readDesignFolder(dir), 'INVALID_ARCHIVE', 'package has no "design.yaml" at its root');
+    await refusalOf(readDesignFolder(dir), 'INVALID_ARCHIVE', 'package has no "design.yaml" at its root');
   });
 
   it('says when the folder does not exist or is not a folder', async () => {
-    await refusal(readDesignFolder(path.join(tmp, 'nope')), 'NOT_FOUND', /^design folder ".*nope" does not exist$/);
+    await refusalOf(readDesignFolder(path.join(tmp, 'nope')), 'NOT_FOUND', /^design folder ".*nope" does not exist$/);
     await tree(tmp, { 'file.txt': 'x' });
-    await refusal(readDesignFolder(path.join(tmp, 'file.txt')), 'INVALID_REQUEST', /file\.txt" is not a directory$/);
+    await refusalOf(readDesignFolder(path.join(tmp, 'file.txt')), 'INVALID_REQUEST', /file\.txt" is not a directory$/);
   });
 });
 
@@ -228,7 +215,7 @@ describe('writeDesignFolder', () => {
   it('refuses an existing non-empty folder unless forced, then overwrites (and fixes modes)', async () => {
     const out = await tree(path.join(tmp, 'out'), { 'design.yaml': 'old', 'mine.txt': 'keep' });
     await fs.chmod(path.join(out, 'design.yaml'), 0o600);
-    const err = await refusal(writeDesignFolder(out, pkg), 'CONFLICT', /already exists and is not empty/);
+    const err = await refusalOf(writeDesignFolder(out, pkg), 'CONFLICT', /already exists and is not empty/);
     expect(err.message).toContain(JSON.stringify(out));
     expect(await fs.readFile(path.join(out, 'design.yaml'), 'utf8')).toBe('old');
 
@@ -240,13 +227,13 @@ describe('writeDesignFolder', () => {
 
   it('with force, refuses a file where a directory is needed', async () => {
     const out = await tree(path.join(tmp, 'out'), { docs: 'a file' });
-    await refusal(writeDesignFolder(out, pkg, { force: true }), 'INVALID_ARCHIVE',
+    await refusalOf(writeDesignFolder(out, pkg, { force: true }), 'INVALID_ARCHIVE',
       'package file "docs/assembly/step-1.md": "docs" exists in the target folder and is not a directory');
   });
 
   it('refuses a target that is a file', async () => {
     await tree(tmp, { 'file.txt': 'x' });
-    await refusal(writeDesignFolder(path.join(tmp, 'file.txt'), pkg), 'CONFLICT', /file\.txt" exists and is not a directory$/);
+    await refusalOf(writeDesignFolder(path.join(tmp, 'file.txt'), pkg), 'CONFLICT', /file\.txt" exists and is not a directory$/);
   });
 
   it.each([
@@ -257,14 +244,14 @@ describe('writeDesignFolder', () => {
     ['C:\\escape.txt', 'absolute paths are not allowed'],
   ])('refuses to write %j, and writes nothing at all', async (bad, reason) => {
     const out = path.join(tmp, 'out');
-    const err = await refusal(writeDesignFolder(out, [...pkg, { path: bad, data: text('pwned') }]), 'INVALID_ARCHIVE',
+    const err = await refusalOf(writeDesignFolder(out, [...pkg, { path: bad, data: text('pwned') }]), 'INVALID_ARCHIVE',
       `package file ${JSON.stringify(bad)}: ${reason}`);
     expect(err.details).toEqual({ path: bad });
     expect(await fs.readdir(tmp)).toEqual([]);
   });
 
   it('refuses case collisions before writing (one would overwrite the other on macOS/Windows)', async () => {
-    await refusal(writeDesignFolder(path.join(tmp, 'out'), [...pkg, { path: 'Design.yaml', data: text('x') }]), 'INVALID_ARCHIVE',
+    await refusalOf(writeDesignFolder(path.join(tmp, 'out'), [...pkg, { path: 'Design.yaml', data: text('x') }]), 'INVALID_ARCHIVE',
       'package files "design.yaml" and "Design.yaml" collide on case-insensitive file systems');
   });
 
@@ -272,7 +259,7 @@ describe('writeDesignFolder', () => {
     const out = await tree(path.join(tmp, 'out'), { 'x.txt': 'x' });
     await fs.mkdir(path.join(tmp, 'outside'));
     await fs.symlink(path.join(tmp, 'outside'), path.join(out, 'docs'));
-    await refusal(writeDesignFolder(out, pkg, { force: true }), 'INVALID_ARCHIVE',
+    await refusalOf(writeDesignFolder(out, pkg, { force: true }), 'INVALID_ARCHIVE',
       'package file "docs/assembly/step-1.md": "docs" is a symbolic link in the target folder');
     expect(await fs.readdir(path.join(tmp, 'outside'))).toEqual([]);
   });
@@ -282,7 +269,7 @@ describe('writeDesignFolder', () => {
     await fs.mkdir(out);
     await tree(tmp, { 'victim.txt': 'safe' });
     await fs.symlink(path.join(tmp, 'victim.txt'), path.join(out, 'design.yaml'));
-    await refusal(writeDesignFolder(out, pkg, { force: true }), 'INVALID_ARCHIVE',
+    await refusalOf(writeDesignFolder(out, pkg, { force: true }), 'INVALID_ARCHIVE',
       'package file "design.yaml": exists in the target folder and is not a regular file');
     expect(await fs.readFile(path.join(tmp, 'victim.txt'), 'utf8')).toBe('safe');
   });

@@ -5,6 +5,7 @@ import { extract as tarExtract, pack as tarPack, type Header } from 'tar-stream'
 import { ARCHIVE_MTIME, readArchive, writeArchive } from '../../schema/archive.ts';
 import { DEFAULT_LIMITS, type PackageFile, type PackageLimits } from '../../schema/package-rules.ts';
 import { OhwError, type ErrorCode } from '../../schema/errors.ts';
+import { refusalOf } from '../helpers/refusal.ts';
 
 const MiB = 1024 * 1024;
 const text = (s: string): Buffer => Buffer.from(s, 'utf8');
@@ -36,20 +37,8 @@ const tgz = async (entries: RawEntry[]): Promise<Buffer> => gzipSync(await rawTa
 const file = (name: string, data: string | Buffer = 'x', extra: Partial<Header> = {}): RawEntry => ({ header: { name, type: 'file', ...extra }, data });
 const manifest = (): RawEntry => file(MANIFEST.name, MANIFEST.data);
 
-/** Expects readArchive to refuse with this code and exact message (or pattern). */
-async function refusal(gz: Uint8Array, code: ErrorCode, message: string | RegExp, limits?: PackageLimits): Promise<OhwError> {
-  let caught: unknown;
-  try {
-    await readArchive(gz, limits);
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught, 'expected a refusal').toBeInstanceOf(OhwError);
-  const err = caught as OhwError;
-  expect(err.code).toBe(code);
-  if (typeof message === 'string') expect(err.message).toBe(message);
-  else expect(err.message).toMatch(message);
-  return err;
+function refusal(gz: Uint8Array, code: ErrorCode, message: string | RegExp, limits?: PackageLimits): Promise<OhwError> {
+  return refusalOf(readArchive(gz, limits), code, message);
 }
 
 /** Parses a tar.gz without any checks, to look at headers. */

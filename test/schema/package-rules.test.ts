@@ -13,23 +13,10 @@ import {
 import { OhwError, type ErrorCode } from '../../schema/errors.ts';
 import type { PackageFile as StorePackageFile } from '../../server/store/ports.ts';
 
+import { refusal } from '../helpers/refusal.ts';
+
 const MiB = 1024 * 1024;
 
-/** Runs fn, expects an OhwError with this code and a message matching `message`. */
-function refusal(fn: () => unknown, code: ErrorCode, message: string | RegExp): OhwError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught, 'expected a refusal').toBeInstanceOf(OhwError);
-  const err = caught as OhwError;
-  expect(err.code).toBe(code);
-  if (typeof message === 'string') expect(err.message).toBe(message);
-  else expect(err.message).toMatch(message);
-  return err;
-}
 
 const small: PackageLimits = { maxCompressedBytes: 1000, maxUncompressedBytes: 100, maxFiles: 3, maxFileBytes: 40, maxDepth: 3 };
 const withManifest = (...more: Array<{ path: string; size: number }>) => [{ path: MANIFEST_PATH, size: 10 }, ...more];

@@ -51,25 +51,28 @@ async function refreshSearch(deps: Deps, pkg: string, versions: VersionRecord[],
   }
 }
 
+/** Every design's versions, registry state and search document, read from the design repos. */
+async function readAllDesigns(deps: Deps) {
+  const out = [];
+  for (const pkg of await deps.designs.list()) {
+    const [versions, state] = await Promise.all([deps.designs.versions(pkg), deps.designs.state(pkg)]);
+    out.push({ pkg, versions, state, doc: await searchDocumentFor(deps, pkg, versions, state) });
+  }
+  return out;
+}
+
+const documentsOf = (designs: Awaited<ReturnType<typeof readAllDesigns>>) => designs.flatMap((d) => (d.doc ? [d.doc] : []));
+
 /** Regenerate every design's index files and the whole search index from the design repos. */
 export async function rebuildDerived(deps: Deps): Promise<{ designs: number; versions: number }> {
-  const pkgs = await deps.designs.list();
-  const docs = [];
-  let versionCount = 0;
-  const changes = [];
-  for (const pkg of pkgs) {
-    const [versions, state] = await Promise.all([deps.designs.versions(pkg), deps.designs.state(pkg)]);
-    versionCount += versions.length;
-    changes.push(...indexFiles(pkg, versions, state));
-    const doc = await searchDocumentFor(deps, pkg, versions, state);
-    if (doc) docs.push(doc);
-  }
+  const designs = await readAllDesigns(deps);
+  const changes = designs.flatMap((d) => indexFiles(d.pkg, d.versions, d.state));
   // Index files of designs that no longer exist would be stale derived data: drop them.
   const present = new Set(changes.map((c) => c.path));
   const stale = (await deps.index.list('designs/')).filter((p) => !present.has(p));
   await deps.index.commit([...changes, ...stale.map((path) => ({ path, content: null }))], REGISTRY_PERSON, 'rebuild derived index');
-  await deps.search.replaceAll(docs);
-  return { designs: pkgs.length, versions: versionCount };
+  await deps.search.replaceAll(documentsOf(designs));
+  return { designs: designs.length, versions: designs.reduce((n, d) => n + d.versions.length, 0) };
 }
 
 /**
@@ -77,12 +80,7 @@ export async function rebuildDerived(deps: Deps): Promise<{ designs: number; ver
  * Reading every design's latest manifest here also warms the manifest cache for package reads.
  */
 export async function loadSearchIndex(deps: Deps): Promise<number> {
-  const docs = [];
-  for (const pkg of await deps.designs.list()) {
-    const [versions, state] = await Promise.all([deps.designs.versions(pkg), deps.designs.state(pkg)]);
-    const doc = await searchDocumentFor(deps, pkg, versions, state);
-    if (doc) docs.push(doc);
-  }
+  const docs = documentsOf(await readAllDesigns(deps));
   await deps.search.replaceAll(docs);
   return docs.length;
 }

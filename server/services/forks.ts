@@ -36,11 +36,6 @@ export async function noteFork(deps: Deps, upstream: string, fork: string): Prom
   addTo(await forkMap(deps.index), upstream, fork);
 }
 
-/** Forget the cached map (after rebuild-derived rewrote the index). */
-export function resetForkMap(deps: Deps): void {
-  forkMaps.delete(deps.index);
-}
-
 export async function listForks(deps: Deps, pkg: string): Promise<ForkSummary[]> {
   const forks = [...((await forkMap(deps.index)).get(pkg) ?? [])].sort();
   const out: ForkSummary[] = [];

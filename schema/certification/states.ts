@@ -40,5 +40,3 @@ export function refuseTransition(from: CertState, action: string): never {
     { details: { state: from, allowed } });
 }
 
-/** States in which a certificate, once issued, is shown as holding. */
-export const HOLDING: readonly CertState[] = ['certified'];

@@ -1,5 +1,4 @@
 import { resolveTree, type BomRegistry, type DependencyRecord, type ResolvedTree } from '../../schema/bom/resolve.ts';
-import { checkNameSegment } from '../../schema/names.ts';
 import type { Manifest } from '../../schema/types.ts';
 import type { Deps } from './deps.ts';
 
@@ -7,8 +6,7 @@ import type { Deps } from './deps.ts';
 export function bomRegistry(deps: Deps): BomRegistry {
   return {
     async versions(pkg) {
-      const [owner, name, ...rest] = pkg.split('/');
-      if (rest.length || !owner || !name || checkNameSegment(owner, 'owner') || checkNameSegment(name, 'name')) return undefined;
+      // exists() is false for names that break the rules too: both read as "no such package".
       if (!(await deps.designs.exists(pkg))) return undefined;
       const [versions, state] = await Promise.all([deps.designs.versions(pkg), deps.designs.state(pkg)]);
       return versions.map((v) => ({ version: v.version, yanked: Boolean(state.yanked[v.version]) }));

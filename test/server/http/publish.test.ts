@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,6 +85,7 @@ describe('publishing a version', () => {
   it('refuses a manifest whose name or version differs from the URL with 400', async () => {
     const res = await publish(reg.app, alice, 'alice/other', '1.0.0', await designArchive('alice/widget', '1.0.0'));
     expect(res.status).toBe(400);
+    expect(fs.existsSync(repoOf('alice/other'))).toBe(false);
     expect(res.body.error.issues[0]).toMatchObject({ file: 'design.yaml', path: 'name', line: 3, column: 7 });
     expect(res.body.error.issues[0].message).toContain('does not match the package being published');
     const res2 = await publish(reg.app, alice, 'alice/widget', '9.0.0', await designArchive('alice/widget', '1.0.0'));
@@ -102,6 +105,7 @@ describe('publishing a version', () => {
     expect(similar.status).toBe(400);
     expect(similar.body.error.code).toBe('NAME_TOO_SIMILAR');
     expect(similar.body.error.message).toContain('alice/widget');
+    for (const pkg of ['alice/Widget2', 'alice/widget2', 'alice/api', 'alice/w1dget']) expect(fs.existsSync(repoOf(pkg)), pkg).toBe(false);
   });
 
   it("refuses a new design in someone else's namespace with 403", async () => {
@@ -158,6 +162,27 @@ describe('hostile archives are refused before anything is written', () => {
     const res = await publish(reg.app, alice, 'alice/hostile', '1.0.0', gz.subarray(0, Math.floor(gz.length / 2)));
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('INVALID_ARCHIVE');
+    expect(fs.existsSync(repoOf('alice/hostile'))).toBe(false);
+  });
+
+  it('refuses an HTTP upload cut off before its Content-Length, storing nothing', async () => {
+    const gz = await writeArchive(valid());
+    const server = reg.app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const { port } = server.address() as AddressInfo;
+    const answer = await new Promise<string>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1', () => {
+        socket.write(`PUT /api/v1/designs/alice/hostile/versions/1.0.0 HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${alice}\r\n` +
+          `Content-Type: application/gzip\r\nContent-Length: ${gz.length}\r\nConnection: close\r\n\r\n`);
+        socket.end(gz.subarray(0, Math.floor(gz.length / 2))); // half the body, then the client closes its side
+      });
+      let text = '';
+      socket.on('data', (b) => (text += b.toString()));
+      socket.on('close', () => resolve(text));
+      socket.on('error', () => resolve(text));
+    });
+    await new Promise((r) => server.close(r));
+    expect(answer).toMatch(/^HTTP\/1\.1 400/);
     expect(fs.existsSync(repoOf('alice/hostile'))).toBe(false);
   });
 

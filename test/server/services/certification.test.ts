@@ -168,10 +168,12 @@ describe('who may do what', () => {
     id = r.body.id;
   });
 
-  it('a non-owner cannot request certification', async () => {
+  it('a non-owner cannot request certification, and no record is made', async () => {
+    const before = await reg.deps.index.list('certifications/');
     const r = await requestCert('mallory', 'carol/gadget');
     expect(r.status).toBe(403);
     expect(r.body.error.code).toBe('FORBIDDEN');
+    expect(await reg.deps.index.list('certifications/')).toEqual(before);
   });
 
   it('anonymous requests are refused', async () => {
@@ -244,6 +246,13 @@ describe('who may do what', () => {
     expect((await act('mallory', id, 'withdraw')).status).toBe(403);
     expect((await act('carol', id, 'revoke', { reason: 'x' })).status).toBe(403);
     expect((await act('carol', id, 'suspend', { reason: 'x' })).status).toBe(403);
+  });
+
+  it('refused reviews and actions leave no trace in the record', async () => {
+    const c = await api().get(`/api/v1/certifications/${id}`);
+    expect(c.body.history.map((h: { type: string }) => h.type)).toEqual(['submitted', 'checks', 'review']);
+    expect(c.body.reviews.map((r: { reviewer: string }) => r.reviewer)).toEqual(['rev1']);
+    expect(await reg.deps.index.history(`certifications/${id}.jsonl`)).toHaveLength(3);
   });
 
   it('unknown ids and actions are 404', async () => {

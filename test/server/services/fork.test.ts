@@ -68,6 +68,10 @@ describe('POST /designs/:owner/:name/fork', () => {
     const ontoUpstream = await fork(alice, 'alice/lamp');
     expect(ontoUpstream.status).toBe(409);
     expect(ontoUpstream.body.error.code).toBe('NAME_TAKEN');
+    // The existing design is untouched: still alice's, still not a fork.
+    const lamp = await api().get('/api/v1/designs/alice/lamp');
+    expect(lamp.body.owners).toEqual(['alice']);
+    expect(lamp.body.forkOf).toBeNull();
   });
 
   it('answers 404 for an unknown or invalid upstream, and for an unknown fork point', async () => {
@@ -78,6 +82,8 @@ describe('POST /designs/:owner/:name/fork', () => {
     }
     const res = await fork(bob, 'alice/lamp', { name: 'lamp-old', version: '0.9.0' });
     expect(res.status).toBe(404);
+    // Nothing was created for any of these refusals.
+    for (const pkg of ['bob/nothing', 'bob/lamp-old']) expect(await reg.deps.designs.exists(pkg), pkg).toBe(false);
   });
 
   it('needs a token with the publish scope, and forks only into the caller\'s own name', async () => {

@@ -8,6 +8,7 @@
  */
 import semver from 'semver';
 import { OhwError } from './errors.ts';
+import { windowsDeviceName } from './windows-names.ts';
 
 export const NAME_SEGMENT_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 export const NAME_SEGMENT_MAX_LENGTH = 64;
@@ -58,6 +59,7 @@ export function checkNameSegment(seg: string, what: string): string | null {
   if (seg.startsWith('-') || seg.endsWith('-')) return `${what} must not start or end with a hyphen`;
   if (seg.includes('--')) return `${what} must use single hyphens only (found "--")`;
   if (RESERVED_SET.has(seg)) return `${what} ${quote(seg)} is reserved`;
+  if (windowsDeviceName(seg) !== undefined) return `${what} ${quote(seg)} is a device name reserved by Windows`;
   const lookalike = RESERVED_NAMES.find((r) => areTooSimilar(seg, r));
   if (lookalike !== undefined) return `${what} ${quote(seg)} is too similar to the reserved word ${quote(lookalike)}`;
   return null;
@@ -101,41 +103,31 @@ export function parsePackageSpec(s: string): { pkg: string; range?: string } {
 }
 
 /*
- * Typosquatting. Two names are "too similar" when, after lowercasing and dropping every `-`, they
- * have the same length and every differing position is a confusable pair:
+ * Typosquatting. Two names are "too similar" when they differ (after lowercasing) but have the
+ * same skeleton: lowercase, every `-` dropped, `rn` read as `m`, and each confusable character
+ * replaced by its class representative:
  *
- *   0 ~ o      1 ~ l      1 ~ i      5 ~ s
+ *   0 ~ o      1 ~ l ~ i      5 ~ s      rn ~ m
  *
- * The relation is deliberately not transitive: `i` and `l` are not confusable with each other
- * (otherwise mail/mall, tail/tall, fail/fall, hall/hail would all collide), only each with `1`.
- * `similarityKey` maps 0→o, 1→l, i→l, 5→s: it is the bucket every too-similar pair shares (so a
- * caller can index names by key), and `areTooSimilar` is the exact test within a bucket.
- * `/` is kept, so owner and name are compared as segments.
+ * `i`, `l` and `1` are one class: in many fonts (and in a URL bar) they are the same stroke, so
+ * `mail` and `mall` are refused next to each other like `power-cube` and `p0wer-cube`. The
+ * skeleton is an equivalence, so a caller can index existing names by `similarityKey` and look a
+ * candidate up in one step. `/` is kept, so owner and name are compared as segments.
  */
 const KEY_MAP: Readonly<Record<string, string>> = { '0': 'o', '1': 'l', i: 'l', '5': 's' };
-const CONFUSABLE_PAIRS: ReadonlySet<string> = new Set(['0o', 'o0', '1l', 'l1', '1i', 'i1', '5s', 's5']);
 
 const squash = (name: string): string => name.toLowerCase().replaceAll('-', '');
 
-/** Bucket key for typosquatting: lowercase, drop `-`, map 0→o, 1→l, i→l, 5→s. Too-similar names share it. */
+/** Skeleton for typosquatting: lowercase, drop `-`, `rn`→`m`, map 0→o, 1→l, i→l, 5→s. Too-similar names share it. */
 export function similarityKey(name: string): string {
   let key = '';
-  for (const c of squash(name)) key += KEY_MAP[c] ?? c;
+  for (const c of squash(name).replaceAll('rn', 'm')) key += KEY_MAP[c] ?? c;
   return key;
 }
 
 /** True when `a` and `b` differ (after lowercasing) only by hyphens and the confusables above. */
 export function areTooSimilar(a: string, b: string): boolean {
-  if (a.toLowerCase() === b.toLowerCase()) return false;
-  const x = squash(a);
-  const y = squash(b);
-  if (x.length !== y.length) return false;
-  for (let i = 0; i < x.length; i++) {
-    const p = x[i]!;
-    const q = y[i]!;
-    if (p !== q && !CONFUSABLE_PAIRS.has(p + q)) return false;
-  }
-  return true;
+  return a.toLowerCase() !== b.toLowerCase() && similarityKey(a) === similarityKey(b);
 }
 
 /**
@@ -151,4 +143,20 @@ export function findTooSimilar(candidate: string, existing: Iterable<string>): s
     if (similarityKey(e) === key && areTooSimilar(candidate, e)) return e;
   }
   return undefined;
+}
+
+/**
+ * Account names get the same look-alike check as design names: `0se` next to `ose`, `rnaker` next
+ * to `maker`. For the account store, at registration, over every existing account name (pure: the
+ * store passes the names in, or the ones sharing `similarityKey(name)` if it indexes them).
+ * Throws OhwError('NAME_TOO_SIMILAR') naming the existing account; an exact repeat is not
+ * "similar" (that is NAME_TAKEN, the store's own check).
+ */
+export function assertAccountNameDistinct(name: string, existing: Iterable<string>): void {
+  const similar = findTooSimilar(name, existing);
+  if (similar !== undefined) {
+    throw new OhwError('NAME_TOO_SIMILAR', `the account name ${quote(name)} is too similar to the existing account ${quote(similar)}; choose a more distinct name`, {
+      details: { similarTo: similar },
+    });
+  }
 }

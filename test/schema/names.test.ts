@@ -3,6 +3,7 @@ import { OhwError } from '../../schema/errors.ts';
 import {
   RESERVED_NAMES,
   areTooSimilar,
+  assertAccountNameDistinct,
   checkNameSegment,
   findTooSimilar,
   parsePackageName,
@@ -192,10 +193,25 @@ describe('typosquatting', () => {
     expect(areTooSimilar('acme/5olar', 'acme/solar')).toBe(true);
   });
 
-  it('does not treat i and l as confusable with each other (mail/mall stay distinct)', () => {
+  it('treats i, l and 1 as one class (mail next to mall is refused)', () => {
     expect(similarityKey('acme/mail')).toBe(similarityKey('acme/mall'));
-    expect(areTooSimilar('acme/mail', 'acme/mall')).toBe(false);
-    expect(findTooSimilar('acme/mail', ['acme/mall'])).toBeUndefined();
+    expect(areTooSimilar('acme/mail', 'acme/mall')).toBe(true);
+    expect(findTooSimilar('acme/mail', ['acme/mall'])).toBe('acme/mall');
+    expect(findTooSimilar('acme/i1l', ['acme/lli'])).toBe('acme/lli');
+    expect(findTooSimilar('ose/bilge-pump', ['ose/bulge-pump'])).toBeUndefined();
+  });
+
+  it('reads rn as m (modem next to rnodem, and the other way round)', () => {
+    expect(similarityKey('acme/rnodem')).toBe('acme/modem');
+    expect(findTooSimilar('acme/rnodem', ['acme/modem'])).toBe('acme/modem');
+    expect(findTooSimilar('acme/modem', ['acme/rnodem'])).toBe('acme/rnodem');
+    expect(findTooSimilar('acme/corn-mill', ['acme/com-mill'])).toBe('acme/com-mill');
+    expect(findTooSimilar('acme/modern', ['acme/modem'])).toBe('acme/modem'); // the classic one
+    expect(findTooSimilar('acme/modest', ['acme/modem'])).toBeUndefined();
+  });
+
+  it('combines the classes: 0, 1, 5 and rn in one name', () => {
+    expect(findTooSimilar('acme/5o1ar-rn0tor', ['acme/solar-motor'])).toBe('acme/solar-motor');
   });
 
   it('does not flag the same name again, nor the same name under another owner', () => {
@@ -211,5 +227,39 @@ describe('typosquatting', () => {
 
   it('returns undefined for no existing names', () => {
     expect(findTooSimilar('ose/power-cube', [])).toBeUndefined();
+  });
+});
+
+describe('account names', () => {
+  it('refuses a look-alike of an existing account, naming it (0se next to ose)', () => {
+    const e = refusal(() => assertAccountNameDistinct('0se', ['alice', 'ose']));
+    expect(e.code).toBe('NAME_TOO_SIMILAR');
+    expect(e.message).toBe('the account name "0se" is too similar to the existing account "ose"; choose a more distinct name');
+    expect(e.details).toEqual({ similarTo: 'ose' });
+  });
+
+  it.each([['rnaker', 'maker'], ['a1ice', 'alice'], ['al1ce', 'alice'], ['bo-b', 'bob'], ['5am', 'sam']])('refuses %j next to %j', (name, existing) => {
+    expect(refusal(() => assertAccountNameDistinct(name, [existing])).code).toBe('NAME_TOO_SIMILAR');
+  });
+
+  it('accepts distinct names, and leaves an exact repeat to the store (NAME_TAKEN)', () => {
+    expect(() => assertAccountNameDistinct('alicia', ['alice', 'ose'])).not.toThrow();
+    expect(() => assertAccountNameDistinct('ose', ['ose'])).not.toThrow();
+    expect(() => assertAccountNameDistinct('ose', [])).not.toThrow();
+  });
+});
+
+describe('Windows device names', () => {
+  it.each(['con', 'aux', 'nul', 'prn', 'com1', 'com9', 'lpt1', 'lpt9'])('refuses %j as a design name, an owner and an account name', (word) => {
+    expect(checkNameSegment(word, 'name')).toBe(`name "${word}" is a device name reserved by Windows`);
+    expect(checkNameSegment(word, 'account name')).toBe(`account name "${word}" is a device name reserved by Windows`);
+    const e = refusal(() => parsePackageName(`ose/${word}`));
+    expect(e.code).toBe('INVALID_REQUEST');
+    expect(e.message).toBe(`invalid package name "ose/${word}": name "${word}" is a device name reserved by Windows`);
+    expect(refusal(() => parsePackageName(`${word}/lamp`)).message).toContain(`owner "${word}" is a device name reserved by Windows`);
+  });
+
+  it('accepts names that only start with one (console, aux-board, com10, lpt)', () => {
+    for (const ok of ['console', 'aux-board', 'com10', 'com0', 'lpt', 'nullable', 'icon']) expect(checkNameSegment(ok, 'name'), ok).toBeNull();
   });
 });

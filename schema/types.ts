@@ -148,6 +148,33 @@ export interface Standard { publisher: string; reference: string; title?: string
 export interface Attestation { scheme: AttestationScheme; id: string; url?: string }
 export interface CategoryRef { primary: Category; additional?: Category[] }
 
+/** Formats `ohw import` reads and `ohw export` writes (SPEC §8). */
+export const INTEROP_FORMATS = ['okh-v1', 'okh-losh', 'oshwa', 'kitspace'] as const;
+export type InteropFormat = (typeof INTEROP_FORMATS)[number];
+
+/** Required sections a list may leave empty, when `notProvided` says why. */
+export const NOT_PROVIDED_SECTIONS = ['bom', 'production', 'docs.sources'] as const;
+export type NotProvidedSection = (typeof NOT_PROVIDED_SECTIONS)[number];
+export type NotProvided = Partial<Record<NotProvidedSection, string>>;
+
+export interface OriginalLicenses { hardware?: string; documentation?: string; software?: string }
+
+/** Where an imported design came from; set by `ohw import`. */
+export interface Provenance {
+  imported: true;
+  sourceFormat: InteropFormat;
+  sourceUrl?: string;
+  sourceId?: string;
+  sourceVersion?: string;
+  repository?: string;
+  homepage?: string;
+  originalLicenses?: OriginalLicenses;
+  /** YYYY-MM-DD */
+  importedAt: string;
+  /** Source fields with no counterpart in the manifest. */
+  unmapped?: string[];
+}
+
 export interface Manifest {
   manifestVersion: '1';
   name: string;
@@ -175,4 +202,6 @@ export interface Manifest {
   productLevels?: ProductLevel[];
   standards?: Standard[];
   attestations?: Attestation[];
+  notProvided?: NotProvided;
+  provenance?: Provenance;
 }

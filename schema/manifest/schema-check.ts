@@ -135,6 +135,9 @@ function reportError(err: ErrorObject, root: unknown, report: Reporter): void {
       report.add([...path, Number(params.i)], 'duplicate-item', `${got(dup)} is listed twice (first as item ${Number(params.j) + 1})`);
       return;
     }
+    case 'if':
+      // "must match else schema": the failing keyword inside the branch is reported on its own.
+      return;
     default:
       report.add(path, 'schema', err.message ?? `fails ${err.keyword}`);
   }

@@ -30,7 +30,7 @@ function at(path: string[]): SchemaNode {
 }
 
 const OBJECTS: [string[], { all: string[]; required: string[] }][] = [
-  [[], fields<T.Manifest>()(['manifestVersion', 'name', 'version', 'title', 'summary', 'function', 'description', 'keywords', 'category', 'documentationLanguage', 'licensor', 'responsibleParty', 'license', 'proprietaryComponents', 'forkOf', 'derivedFrom', 'maturity', 'docs', 'bom', 'parts', 'production', 'supplyChain', 'productLevels', 'standards', 'attestations'],
+  [[], fields<T.Manifest>()(['manifestVersion', 'name', 'version', 'title', 'summary', 'function', 'description', 'keywords', 'category', 'documentationLanguage', 'licensor', 'responsibleParty', 'license', 'proprietaryComponents', 'forkOf', 'derivedFrom', 'maturity', 'docs', 'bom', 'parts', 'production', 'supplyChain', 'productLevels', 'standards', 'attestations', 'notProvided', 'provenance'],
     ['manifestVersion', 'name', 'version', 'title', 'summary', 'function', 'documentationLanguage', 'licensor', 'license', 'docs', 'bom', 'production'])],
   [['category'], fields<T.CategoryRef>()(['primary', 'additional'], ['primary'])],
   [['licensor', '[]'], fields<T.Licensor>()(['name', 'email'], ['name'])],
@@ -53,6 +53,9 @@ const OBJECTS: [string[], { all: string[]; required: string[] }][] = [
   [['supplyChain', 'feedstocks', '[]'], fields<T.Feedstock>()(['material', 'form', 'localSourcing'], ['material'])],
   [['standards', '[]'], fields<T.Standard>()(['publisher', 'reference', 'title'], ['publisher', 'reference'])],
   [['attestations', '[]'], fields<T.Attestation>()(['scheme', 'id', 'url'], ['scheme', 'id'])],
+  [['provenance'], fields<T.Provenance>()(['imported', 'sourceFormat', 'sourceUrl', 'sourceId', 'sourceVersion', 'repository', 'homepage', 'originalLicenses', 'importedAt', 'unmapped'], ['imported', 'sourceFormat', 'importedAt'])],
+  [['provenance', 'originalLicenses'], fields<T.OriginalLicenses>()(['hardware', 'documentation', 'software'], [])],
+  [['notProvided'], fields<T.NotProvided>()(['bom', 'production', 'docs.sources'], [])],
 ];
 
 describe('design.schema.json matches schema/types.ts', () => {
@@ -81,6 +84,7 @@ describe('design.schema.json matches schema/types.ts', () => {
     ['attestations[].scheme', ['attestations', '[]', 'scheme'], T.ATTESTATION_SCHEMES],
     ['responsibleParty.type', ['responsibleParty', 'type'], T.PARTY_TYPES],
     ['bom[].alternatives[].compatibility', ['bom', '[]', 'alternatives', '[]', 'compatibility'], T.COMPATIBILITY],
+    ['provenance.sourceFormat', ['provenance', 'sourceFormat'], T.INTEROP_FORMATS],
   ] as const)('%s enum equals the const array', (_, path, values) => {
     expect(at([...path]).enum).toEqual([...values]);
   });

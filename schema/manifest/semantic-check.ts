@@ -8,6 +8,7 @@ import type { FieldPath } from './field-path.ts';
 import { checkLicenses } from './license-check.ts';
 import { canonicalLanguageTag, isCountry, isCurrency, isRegion, MACRO_REGIONS, REGION_ALIASES } from './iso-codes.ts';
 import { MANIFEST_LIMITS } from './limits.ts';
+import { VERSION_MAX_LENGTH } from '../versions.ts';
 import { DESIGN_SCHEMA } from './schema-check.ts';
 import { pathProblem, type PackageFiles } from './package-paths.ts';
 import type { Reporter } from './report.ts';
@@ -117,7 +118,7 @@ function checkExactVersion(v: unknown, path: FieldPath, report: Reporter): void 
   // Malformed versions are reported by the schema's pattern; this catches what the pattern
   // cannot: numbers too large for semver (and so for every tool that resolves versions).
   if (typeof v !== 'string' || !SEMVER_PATTERN.test(v) || semver.valid(v) !== null) return;
-  report.add(path, 'semver-invalid', `"${v}" is not a usable semver version (each number must be below ${Number.MAX_SAFE_INTEGER}, at most 256 characters)`);
+  report.add(path, 'semver-invalid', `"${v}" is not a usable semver version (each number must be below ${Number.MAX_SAFE_INTEGER}, at most ${VERSION_MAX_LENGTH} characters)`);
 }
 
 function checkLanguages(v: unknown, report: Reporter): void {

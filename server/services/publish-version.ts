@@ -1,9 +1,9 @@
-import semver from 'semver';
 import { OhwError, type Issue } from '../../schema/errors.ts';
 import { readArchive } from '../../schema/archive.ts';
 import { packageChecksum } from '../../schema/checksum.ts';
 import { validateDesign } from '../../schema/manifest/index.ts';
 import { findTooSimilar, parsePackageName } from '../../schema/names.ts';
+import { parseVersion } from '../../schema/versions.ts';
 import { designSource } from '../../io/design-folder.ts';
 import type { Manifest } from '../../schema/types.ts';
 import type { VersionMeta, VersionRecord } from '../store/ports.ts';
@@ -39,9 +39,7 @@ export interface PublishResult {
  */
 export async function publishVersion(deps: Deps, req: PublishRequest): Promise<PublishResult> {
   const { full: pkg } = parsePackageName(req.pkg);
-  if (!semver.valid(req.version) || semver.clean(req.version) !== req.version) {
-    throw new OhwError('INVALID_REQUEST', `invalid version "${req.version}": expected semver 2.0 such as 1.2.0 or 2.0.0-rc.1`);
-  }
+  parseVersion(req.version);
   if (!req.actor.scopes.includes('publish')) {
     throw new OhwError('FORBIDDEN', 'this token does not have the "publish" scope');
   }

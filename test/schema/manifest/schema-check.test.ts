@@ -99,7 +99,7 @@ describe('values', () => {
   it('says that version numbers too large for semver are refused', () => {
     expectIssue(validateManifestText(edit('version: 1.0.0', 'version: 99999999999999999999.0.0')), {
       code: 'semver-invalid', path: 'version', line: 3, column: 10,
-      message: '"99999999999999999999.0.0" is not a usable semver version (each number must be below 9007199254740991, at most 256 characters)',
+      message: '"99999999999999999999.0.0" is not a usable semver version (each number must be below 9007199254740991, at most 64 characters)',
     });
   });
 

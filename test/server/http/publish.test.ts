@@ -213,3 +213,14 @@ describe('concurrent publishes', () => {
     expect(read.body.checksum).toBe(winner.body.checksum);
   });
 });
+
+describe('inputs a careful registry refuses (issue 12)', () => {
+  it('refuses a version longer than 64 characters with 400, storing nothing', async () => {
+    const version = `1.0.0-${'a'.repeat(59)}`; // 65 characters, valid semver
+    const res = await publish(reg.app, alice, 'alice/long-version', version, await designArchive('alice/long-version', version));
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('INVALID_REQUEST');
+    expect(res.body.error.message).toMatch(/is 65 characters long; the limit is 64$/);
+    expect(fs.existsSync(repoOf('alice/long-version'))).toBe(false);
+  });
+});

@@ -24,7 +24,9 @@
  *   page         ≥ 1 (default 1), ≤ 10,000.
  *   limit        1..100 (default 20). Larger → 400, not silently clamped.
  * Unknown parameters are ignored (like crates.io). Within one filter values are OR-ed; filters are
- * AND-ed with each other.
+ * AND-ed with each other. A list parameter takes at most 20 values. A parameter given as a mapping
+ * (`q[a]=1`, which an extended query-string parser turns into an object) or, for a single-valued
+ * one, more than once (`q=a&q=b`) is a 400 naming it: the parser never trusts the shape it is given.
  */
 import { OhwError } from '../../schema/errors.ts';
 import {
@@ -52,8 +54,8 @@ export const MAX_QUERY_LENGTH = 512;
 export const MAX_LIMIT = 100;
 export const DEFAULT_LIMIT = 20;
 export const MAX_PAGE = 10_000;
-/** Per list parameter; keeps filter expressions bounded. */
-export const MAX_VALUES = 50;
+/** Values per list parameter (one facet), after splitting commas; keeps filter expressions bounded. */
+export const MAX_VALUES = 20;
 export const MAX_VALUE_LENGTH = 200;
 
 export interface SearchFilters {
@@ -103,7 +105,8 @@ export function defaultSearchQuery(partial: Partial<SearchQuery> = {}): SearchQu
   return { text: '', filters: {}, sort: 'relevance', page: 1, limit: DEFAULT_LIMIT, ...partial };
 }
 
-type Params = Record<string, string | string[] | undefined>;
+/** As a query-string parser hands them over: strings, arrays, even nested objects (`a[b]=c`). */
+type Params = Readonly<Record<string, unknown>>;
 
 function invalid(param: string, message: string, allowed?: readonly string[]): never {
   const details: Record<string, unknown> = { param };
@@ -112,25 +115,40 @@ function invalid(param: string, message: string, allowed?: readonly string[]): n
   throw new OhwError('INVALID_REQUEST', `${param}: ${message}${suffix}`, { details });
 }
 
-function single(params: Params, name: string): string | undefined {
-  const v = params[name];
+/** The strings of a parameter (one per repeat), or 400 when it was given as a mapping or nested list. */
+function strings(params: Params, name: string): string[] | undefined {
+  const v = Object.hasOwn(params, name) ? params[name] : undefined;
   if (v === undefined) return undefined;
-  if (Array.isArray(v)) {
-    if (v.length > 1) invalid(name, 'given more than once');
-    return v[0];
-  }
-  return v;
+  if (typeof v === 'string') return [v];
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
+  // Past 20 repeats the `qs` parser (express's extended query parser) hands over an index-keyed
+  // object instead of an array; read it as the list it is, so the count check names it.
+  if (isIndexed(v)) return Object.values(v);
+  return invalid(name, `must be given as ${name}=value, not as a list or mapping (${name}[…]=…)`);
+}
+
+const isIndexed = (v: unknown): v is Record<string, string> =>
+  v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype
+  && Object.entries(v).every(([k, x]) => /^\d+$/.test(k) && typeof x === 'string');
+
+function single(params: Params, name: string): string | undefined {
+  const v = strings(params, name);
+  if (v === undefined) return undefined;
+  if (v.length > 1) invalid(name, 'given more than once');
+  return v[0];
 }
 
 function list(params: Params, name: string, splitCommas = true): string[] | undefined {
-  const v = params[name];
+  const v = strings(params, name);
   if (v === undefined) return undefined;
-  const raw = (Array.isArray(v) ? v : [v])
+  // Counted before splitting as well, so that a flood of repeats is refused without work.
+  if (v.length > MAX_VALUES) invalid(name, `at most ${MAX_VALUES} values (got ${v.length})`);
+  const raw = v
     .flatMap((s) => (splitCommas ? s.split(',') : [s]))
     .map((s) => s.trim())
     .filter((s) => s !== '');
   if (raw.length === 0) return undefined;
-  if (raw.length > MAX_VALUES) invalid(name, `at most ${MAX_VALUES} values`);
+  if (raw.length > MAX_VALUES) invalid(name, `at most ${MAX_VALUES} values (got ${raw.length})`);
   for (const s of raw) {
     if (s.length > MAX_VALUE_LENGTH) invalid(name, `value longer than ${MAX_VALUE_LENGTH} characters`);
     // eslint-disable-next-line no-control-regex

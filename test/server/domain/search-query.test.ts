@@ -3,7 +3,7 @@ import { OhwError } from '../../../schema/errors.ts';
 import { exactNameOf, parseSearchQuery, MAX_QUERY_LENGTH } from '../../../server/domain/search-query.ts';
 
 /** The OhwError thrown by parsing `params` (fails the test if nothing is thrown). */
-function rejection(params: Record<string, string | string[] | undefined>): OhwError {
+function rejection(params: Record<string, unknown>): OhwError {
   try {
     parseSearchQuery(params);
   } catch (e) {
@@ -121,9 +121,41 @@ describe('parseSearchQuery', () => {
   });
 
   it('bounds list parameters: count, length, control characters', () => {
-    expect(rejection({ region: Array.from({ length: 51 }, (_, i) => `R${i}`) }).message).toMatch(/^region: at most 50 values/);
+    expect(rejection({ region: Array.from({ length: 51 }, (_, i) => `R${i}`) }).message).toBe('region: at most 20 values (got 51)');
     expect(rejection({ license: 'A'.repeat(201) }).message).toMatch(/^license: value longer than 200/);
     expect(rejection({ tools: 'drill\u0000' }).message).toMatch(/^tools: control characters/);
+  });
+});
+
+describe('parseSearchQuery refuses shapes it did not ask for', () => {
+  it('accepts 20 values for one facet and refuses 21, repeated or comma-separated', () => {
+    const twenty = Array.from({ length: 20 }, (_, i) => `R${i}`);
+    expect(parseSearchQuery({ region: twenty }).filters.region).toHaveLength(20);
+    expect(parseSearchQuery({ region: twenty.join(',') }).filters.region).toHaveLength(20);
+    for (const params of [{ region: [...twenty, 'X'] }, { region: [...twenty, 'X'].join(',') }, { license: Array(21).fill('MIT') }]) {
+      const e = rejection(params);
+      expect(e.code).toBe('INVALID_REQUEST');
+      expect(e.message).toMatch(/^(region|license): at most 20 values \(got 21\)$/);
+      expect(e.details).toMatchObject({ param: Object.keys(params)[0] });
+    }
+  });
+
+  it.each([
+    ['q', { q: { a: '1' } }],
+    ['page', { page: { x: '2' } }],
+    ['sort', { sort: ['updated', { a: 'b' }] }],
+    ['license', { license: { a: 'MIT' } }],
+    ['tools', { tools: [['drill']] }],
+    ['certified', { certified: { '': 'true' } }],
+  ])('%s given as a mapping or nested list → 400 naming it', (param, params) => {
+    const e = rejection(params);
+    expect(e.code).toBe('INVALID_REQUEST');
+    expect(e.message).toBe(`${param}: must be given as ${param}=value, not as a list or mapping (${param}[…]=…)`);
+    expect(e.details).toEqual({ param });
+  });
+
+  it('does not read parameters from the prototype chain', () => {
+    expect(parseSearchQuery(Object.create({ q: { evil: true } }) as Record<string, unknown>).text).toBe('');
   });
 });
 

@@ -91,6 +91,26 @@ describe('GET /api/v1/search over the example designs', () => {
     expect(res.body.error.message).toContain('LASER');
   });
 
+  it('answers 400 naming the parameter, never 500, for a mapping, a repeat or too many values', async () => {
+    const cases: Array<[string, string, RegExp]> = [
+      ['q[a]=1', 'q', /^q: must be given as q=value, not as a list or mapping/],
+      ['q=a&q=b', 'q', /^q: given more than once/],
+      ['page[x]=2', 'page', /^page: must be given as page=value/],
+      ['license[a]=MIT', 'license', /^license: must be given as license=value/],
+      ['category[0][x]=Tool', 'category', /^category: must be given as category=value/],
+      [Array.from({ length: 21 }, (_, i) => `region=R${i}`).join('&'), 'region', /^region: at most 20 values \(got 21\)$/],
+      [`tools=${Array.from({ length: 21 }, (_, i) => `t${i}`).join('&tools=')}`, 'tools', /^tools: at most 20 values/],
+    ];
+    for (const [query, param, message] of cases) {
+      const res = await search(query);
+      expect(res.status, query).toBe(400);
+      expect(res.body.error.code, query).toBe('INVALID_REQUEST');
+      expect(res.body.error.message, query).toMatch(message);
+      expect(res.body.error.details, query).toMatchObject({ param });
+    }
+    expect((await search(Array.from({ length: 20 }, (_, i) => `region=R${i}`).join('&'))).status).toBe(200);
+  });
+
   it('treats a filter injection as a literal value', async () => {
     const res = await search(`license=${encodeURIComponent('MIT" OR category EXISTS')}`);
     expect(res.status).toBe(200);

@@ -4,6 +4,8 @@ import parseSpdx from 'spdx-expression-parse';
 import {
   LICENSE_DATA,
   LICENSE_FINDING_CODES,
+  MAX_LICENSE_EXPRESSION_LENGTH,
+  MAX_LICENSE_OPERATORS,
   allowsDerivatives,
   canonicalLicenseExpression,
   checkLicense,
@@ -291,7 +293,7 @@ describe('checkLicense: license-not-open, license-ref, NONE, NOASSERTION', () =>
   });
 
   it('every code it can return is listed in LICENSE_FINDING_CODES with its severity for hardware', () => {
-    const samples = ['', 'CERN-OHL-2', 'GPL-3.0', 'cern-ohl-s-2.0', 'CC-BY-NC-4.0', 'CC-BY-ND-4.0', 'JSON', 'LicenseRef-x', 'NONE', 'NOASSERTION'];
+    const samples = ['', 'CERN-OHL-2', 'GPL-3.0', 'cern-ohl-s-2.0', 'CC-BY-NC-4.0', 'CC-BY-ND-4.0', 'JSON', 'LicenseRef-x', 'NONE', 'NOASSERTION', 'MIT '.repeat(200)];
     const seen = new Set(samples.flatMap((s) => checkLicense(s, 'hardware')).map((f) => `${f.code}:${f.severity}`));
     expect([...seen].sort()).toEqual(Object.entries(LICENSE_FINDING_CODES).map(([c, s]) => `${c}:${s}`).sort());
   });
@@ -554,5 +556,45 @@ describe('licenses.data.json stays honest', () => {
     const e = canonicalLicenseExpression('(mit OR gpl-2.0-or-later+ WITH classpath-exception-2.0) AND licenseref-x');
     expect(e).toBe('(MIT OR GPL-2.0-or-later+ WITH Classpath-exception-2.0) AND LicenseRef-x');
     expect(() => parseSpdx(e as string)).not.toThrow();
+  });
+});
+
+describe('oversized expressions (spdx-too-long)', () => {
+  const ands = (n: number): string => Array.from({ length: n + 1 }, () => 'MIT').join(' OR ');
+
+  it('reads an expression of 512 characters and 64 operators', () => {
+    expect(MAX_LICENSE_EXPRESSION_LENGTH).toBe(512);
+    expect(MAX_LICENSE_OPERATORS).toBe(64);
+    expect(checkLicense(ands(64), 'hardware')).toEqual([]);
+    const padded = `MIT${' '.repeat(509)}`;
+    expect(padded).toHaveLength(512);
+    expect(checkLicense(padded, 'hardware')).toEqual([]);
+  });
+
+  it('refuses more than 512 characters with one finding, quickly and without a stack overflow', () => {
+    for (const expr of [`${'MIT AND '.repeat(20_000)}MIT`, `${'('.repeat(5000)}MIT${')'.repeat(5000)}`, `MIT${' '.repeat(510)}`]) {
+      expect(checkLicense(expr, 'hardware')).toEqual([
+        { code: 'spdx-too-long', severity: 'error', message: `the licence expression is ${expr.length} characters long; the limit is 512` },
+      ]);
+    }
+  });
+
+  it('refuses more than 64 operators, counting AND, OR and WITH in any case', () => {
+    const expr = Array.from({ length: 66 }, (_, i) => (i % 2 ? 'MIT' : '0BSD')).join(' or ');
+    expect(expr.length).toBeLessThanOrEqual(512);
+    expect(checkLicense(expr, 'documentation')).toEqual([
+      { code: 'spdx-too-long', severity: 'error', message: 'the licence expression has 65 operators (AND, OR, WITH); the limit is 64' },
+    ]);
+  });
+
+  it('answers every other helper without throwing', () => {
+    const expr = `${'MIT AND '.repeat(20_000)}MIT`;
+    expect(licenseIds(expr)).toEqual([]);
+    expect(licenseFamily(expr)).toBe('unknown');
+    expect(canonicalLicenseExpression(expr)).toBeNull();
+    expect(allowsDerivatives(expr)).toMatchObject({ ok: false, reason: expect.stringContaining('the limit is 512') });
+    expect(isOshwaCompatible(expr, 'hardware')).toBe(false);
+    expect(forkLicenseAllowed(expr, 'MIT').ok).toBe(false);
+    expect(LICENSE_FINDING_CODES['spdx-too-long']).toBe('error');
   });
 });

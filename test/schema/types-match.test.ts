@@ -41,7 +41,8 @@ const OBJECTS: [string[], { all: string[]; required: string[] }][] = [
   [['derivedFrom', '[]'], fields<T.DerivedFrom>()(['title', 'url', 'license'], ['title', 'url'])],
   [['maturity'], fields<T.Maturity>()(['technology', 'documentation'], [])],
   [['docs'], fields<T.Docs>()(['readme', 'sources', 'exports', 'assembly', 'manufacturing', 'userManual', 'maintenance', 'disposal', 'riskAssessment', 'photos'], ['readme', 'sources'])],
-  [['bom', '[]'], fields<T.BomLine>()(['id', 'name', 'type', 'quantity', 'unit', 'references', 'fitted', 'manufacturer', 'mpn', 'datasheet', 'part', 'subassembly', 'offers', 'alternatives', 'attritionPercent', 'notes'], ['id', 'name', 'type', 'quantity'])],
+  [['bom', '[]'], fields<T.BomLine>()(['id', 'name', 'type', 'quantity', 'unit', 'references', 'fitted', 'manufacturer', 'mpn', 'datasheet', 'part', 'subassembly', 'offers', 'alternatives', 'attritionPercent', 'notes', 'supplierParts'], ['id', 'name', 'type', 'quantity'])],
+  [['bom', '[]', 'supplierParts', '[]'], fields<T.SupplierPart>()(['supplier', 'sku'], ['supplier', 'sku'])],
   [['bom', '[]', 'subassembly'], fields<T.SubassemblyRef>()(['package', 'version'], ['package', 'version'])],
   [['bom', '[]', 'offers', '[]'], fields<T.Offer>()(['supplier', 'sku', 'url', 'region', 'currency', 'priceBreaks', 'moq', 'leadTimeDays'], ['supplier', 'currency', 'priceBreaks'])],
   [['bom', '[]', 'offers', '[]', 'priceBreaks', '[]'], fields<T.PriceBreak>()(['qty', 'price'], ['qty', 'price'])],
@@ -55,7 +56,7 @@ const OBJECTS: [string[], { all: string[]; required: string[] }][] = [
   [['attestations', '[]'], fields<T.Attestation>()(['scheme', 'id', 'url'], ['scheme', 'id'])],
   [['provenance'], fields<T.Provenance>()(['imported', 'sourceFormat', 'sourceUrl', 'sourceId', 'sourceVersion', 'repository', 'homepage', 'originalLicenses', 'importedAt', 'unmapped'], ['imported', 'sourceFormat', 'importedAt'])],
   [['provenance', 'originalLicenses'], fields<T.OriginalLicenses>()(['hardware', 'documentation', 'software'], [])],
-  [['notProvided'], fields<T.NotProvided>()(['bom', 'production', 'docs.sources'], [])],
+  [['notProvided'], fields<T.NotProvided>()(['bom', 'production', 'docs.sources', 'documentationLanguage'], [])],
 ];
 
 describe('design.schema.json matches schema/types.ts', () => {

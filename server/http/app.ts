@@ -9,6 +9,7 @@ import { searchRoutes } from './routes/search.ts';
 import { healthRoute } from './routes/health.ts';
 import { extraRoutes } from './routes/index.ts';
 import { gitRouter } from './git-bridge.ts';
+import { JSON_BODY_MAX_BYTES, refuseDeclaredJsonOver } from './upload.ts';
 
 export interface AppOptions {
   /** Register/log-in attempts per client address per minute. */
@@ -25,7 +26,8 @@ export function createApp(deps: Deps, opts: AppOptions = {}): Express {
   app.use('/git', gitRouter(deps)); // read-only git smart HTTP, raw responses: outside the JSON API
 
   const api = Router();
-  api.use(express.json({ limit: '1mb' }));
+  api.use(refuseDeclaredJsonOver(JSON_BODY_MAX_BYTES)); // 413 before reading, not after draining
+  api.use(express.json({ limit: JSON_BODY_MAX_BYTES }));
   api.use(authenticate(deps));
   api.use(healthRoute(deps));
   api.use(accountRoutes(deps, { authAttemptsPerMinute: opts.authAttemptsPerMinute ?? 30 }));

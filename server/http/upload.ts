@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
-import type { Request } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import { OhwError } from '../../schema/errors.ts';
 
 /**
@@ -15,6 +15,7 @@ import { OhwError } from '../../schema/errors.ts';
 export async function receiveUpload(req: Request, maxBytes: number): Promise<Buffer> {
   const declared = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
   if (declared !== undefined && declared > maxBytes) {
+    req.res?.set('Connection', 'close'); // the unread body must not be taken as the next request
     throw new OhwError('TOO_LARGE', `upload is ${declared} bytes; the limit is ${maxBytes} bytes compressed (maxCompressedBytes)`);
   }
   const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'ohw-upload-'));
@@ -45,4 +46,25 @@ export async function receiveUpload(req: Request, maxBytes: number): Promise<Buf
   } finally {
     await fs.promises.rm(dir, { recursive: true, force: true });
   }
+}
+
+/** Largest JSON request body (accounts, owners, reviews…): body-parser's `1mb`. */
+export const JSON_BODY_MAX_BYTES = 1024 * 1024;
+
+/**
+ * Answers 413 as soon as the headers declare a JSON body over `maxBytes`, before any of it is read.
+ * (body-parser refuses it too, but first waits for the whole declared body to arrive and be
+ * discarded — so a client that declares 10 GB and sends nothing would hold the request open.)
+ * The connection is closed after the answer: the unread body must not be taken as the next request.
+ */
+export function refuseDeclaredJsonOver(maxBytes: number) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > maxBytes && req.is('application/json')) {
+      res.set('Connection', 'close');
+      next(new OhwError('TOO_LARGE', `the JSON body is ${declared} bytes; the limit is ${maxBytes} bytes`, { details: { limit: maxBytes } }));
+      return;
+    }
+    next();
+  };
 }

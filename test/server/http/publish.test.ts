@@ -224,3 +224,41 @@ describe('inputs a careful registry refuses (issue 12)', () => {
     expect(fs.existsSync(repoOf('alice/long-version'))).toBe(false);
   });
 });
+
+describe('a declared Content-Length over the limit is answered 413 before the body is read', () => {
+  /** Sends only the request head (no body byte) and resolves with the status line that comes back. */
+  async function headOnly(head: string): Promise<string> {
+    const server = reg.app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const { port } = server.address() as AddressInfo;
+    try {
+      return await new Promise<string>((resolve, reject) => {
+        const socket = net.connect(port, '127.0.0.1', () => socket.write(head));
+        let text = '';
+        socket.on('data', (b) => {
+          text += b.toString();
+          if (text.includes('\r\n\r\n')) { socket.destroy(); resolve(text); }
+        });
+        socket.on('error', reject);
+        socket.on('close', () => resolve(text));
+      });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  }
+
+  it('on an upload (10 GB declared, nothing sent), storing nothing', async () => {
+    const answer = await headOnly(`PUT /api/v1/designs/alice/declared-huge/versions/1.0.0 HTTP/1.1\r\nHost: localhost\r\n` +
+      `Authorization: Bearer ${alice}\r\nContent-Type: application/gzip\r\nContent-Length: 10000000000\r\n\r\n`);
+    expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+    expect(fs.existsSync(repoOf('alice/declared-huge'))).toBe(false);
+  });
+
+  it('on a JSON body (2 MB declared against the 1 MB limit, nothing sent)', async () => {
+    const answer = await headOnly(`POST /api/v1/accounts HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n` +
+      `Content-Length: 2000000\r\n\r\n`);
+    expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+    expect(answer).toMatch(/\r\nconnection: close\r\n/i);
+  });
+});

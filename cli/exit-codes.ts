@@ -18,6 +18,8 @@ export const EXIT_OF: Record<ErrorCode, number> = {
   TOO_LARGE: EXIT.user,
   RATE_LIMITED: EXIT.network,
   SEARCH_UNAVAILABLE: EXIT.network,
+  INTEGRITY: EXIT.network,
+  INSUFFICIENT_STORAGE: EXIT.network,
   INTERNAL: EXIT.network,
 };
 

@@ -17,6 +17,10 @@ export type ErrorCode =
   | 'TOO_LARGE'
   | 'RATE_LIMITED'
   | 'SEARCH_UNAVAILABLE'
+  /** Stored data failed its integrity check; the message names the design. */
+  | 'INTEGRITY'
+  /** The disk is full or read-only: nothing was stored. */
+  | 'INSUFFICIENT_STORAGE'
   | 'INTERNAL';
 
 /** A located problem in a design: what is wrong and exactly where. */

@@ -2,12 +2,31 @@ import type { Config } from './config.ts';
 import type { Deps } from './services/deps.ts';
 import { GitDesignStore } from './store/git/design-store.ts';
 import { GitIndexStore } from './store/git/index-store.ts';
-import { FsAccountStore } from './store/accounts-fs.ts';
 import { createSearchIndex } from './search/create.ts';
 import { ManifestCache } from './services/manifest-cache.ts';
+import { databasePath, openDatabase } from './store/sql/database.ts';
+import { migrate } from './store/sql/migrate.ts';
+import { SqlAccountStore } from './store/sql/account-store.ts';
+import { SqlDerivedStore } from './store/sql/derived-store.ts';
+import { importJsonAccounts } from './store/sql/import-json-accounts.ts';
+import { FsArchiveStore } from './store/fs-archives.ts';
 
-/** Build the real adapters for a data dir. Used by main.ts, tests and benchmarks alike. */
+/**
+ * Build the real adapters for a data dir. Used by main.ts, tests and benchmarks alike. Opens the
+ * database (refusing a damaged or newer one), runs pending migrations, and moves accounts left by
+ * the JSON-file store into it once.
+ */
 export async function buildDeps(config: Pick<Config, 'dataDir' | 'limits' | 'quorum' | 'meili'>, log: (line: string) => void = () => {}): Promise<Deps> {
+  const db = openDatabase(databasePath(config.dataDir));
+  try {
+    const ran = await migrate(db);
+    if (ran.length) log(`database migrated: ${ran.join(', ')}`);
+    const imported = await importJsonAccounts(db, config.dataDir);
+    if (imported.backup) log(`imported ${imported.accounts} accounts and ${imported.tokens} tokens from JSON files; the old files are kept in ${imported.backup}`);
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
   const designs = new GitDesignStore({ dataDir: config.dataDir });
   const index = new GitIndexStore({ dataDir: config.dataDir });
   await index.init();
@@ -21,7 +40,10 @@ export async function buildDeps(config: Pick<Config, 'dataDir' | 'limits' | 'quo
   return {
     designs,
     index,
-    accounts: new FsAccountStore({ dataDir: config.dataDir }),
+    accounts: new SqlAccountStore({ db }),
+    derived: new SqlDerivedStore(db),
+    archives: new FsArchiveStore({ dataDir: config.dataDir }),
+    db,
     search,
     manifests: new ManifestCache(designs),
     limits: config.limits,

@@ -1,14 +1,15 @@
 /**
  * Composition root. `ohw-server [start]` runs the registry; `ohw-server rebuild` regenerates the
- * derived index and search documents from the design repositories alone.
+ * derived index, stored rows and search documents from the design repositories alone.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from './config.ts';
 import { buildDeps } from './compose.ts';
 import { createApp } from './http/app.ts';
-import { ensureAdmin } from './store/accounts-fs.ts';
-import { loadSearchIndex, rebuildDerived } from './services/derived-views.ts';
+import { ensureAdmin } from './store/accounts/ensure-admin.ts';
+import { acquireDataDirLock } from './store/data-dir-lock.ts';
+import { loadSearchIndex, rebuildDerived, syncDerived } from './services/derived-views.ts';
 import { seedDesigns } from './services/seed.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -16,24 +17,34 @@ const log = (line: string) => console.log(`[ohw] ${line}`);
 
 async function main(): Promise<void> {
   const command = process.argv[2] ?? 'start';
+  if (!['start', 'rebuild', 'rebuild-derived'].includes(command)) {
+    console.error(`usage: ohw-server [start|rebuild]`);
+    process.exitCode = 2;
+    return;
+  }
   const config = loadConfig();
+  // One writer process per data dir: a second server (or a rebuild under a running one) is refused.
+  const lock = acquireDataDirLock(config.dataDir);
   const deps = await buildDeps(config, log);
 
   if (command === 'rebuild' || command === 'rebuild-derived') {
     const started = Date.now();
     const { designs, versions } = await rebuildDerived(deps);
-    log(`rebuilt the index and search documents of ${designs} designs (${versions} versions) in ${Date.now() - started} ms`);
-    return;
-  }
-  if (command !== 'start') {
-    console.error(`usage: ohw-server [start|rebuild]`);
-    process.exitCode = 2;
+    log(`rebuilt the index, stored rows and search documents of ${designs} designs (${versions} versions) in ${Date.now() - started} ms`);
+    await deps.search.close();
+    await deps.db.close();
+    lock.release();
     return;
   }
 
   log(`data dir: ${config.dataDir}`);
   await ensureAdmin(deps.accounts, { dataDir: config.dataDir, adminToken: config.adminToken, log });
-  const indexed = await loadSearchIndex(deps);
+  const swept = await deps.archives.sweep();
+  if (swept) log(`removed ${swept} temporary archive file(s) left by an interrupted write`);
+  const sync = await syncDerived(deps);
+  if (sync.full) log(`derived state rebuilt from git for ${sync.replayed} designs`);
+  else if (sync.replayed) log(`derived state repaired for ${sync.replayed} design(s) changed since the last run`);
+  const indexed = sync.full ? (await deps.derived.searchDocuments()).length : await loadSearchIndex(deps);
   log(`search engine: ${deps.search.engine} (${indexed} designs indexed)`);
   if (config.seed) {
     const { published } = await seedDesigns(deps, path.join(root, 'designs'));
@@ -46,7 +57,19 @@ async function main(): Promise<void> {
     const url = `http://${config.host}:${port}`;
     log(`registry listening on ${url}  (try: curl ${url}/api/v1/health)`);
   });
-  const stop = () => server.close(() => process.exit(0));
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    server.close(async () => {
+      await deps.search.close();
+      await deps.db.close();
+      lock.release();
+      process.exit(0);
+    });
+    // Keep-alive connections would hold close() open: end them.
+    server.closeAllConnections();
+  };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 }

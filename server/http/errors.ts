@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { OhwError } from '../../schema/errors.ts';
 import { STATUS_OF } from './error-table.ts';
+import { storageFailure } from '../store/sql/errors.ts';
 
 /** Express body-parser errors carry a `type`; translate the ones a client can cause. */
 function fromBodyParser(err: { type?: string; limit?: number }): OhwError | undefined {
@@ -13,7 +14,7 @@ function fromBodyParser(err: { type?: string; limit?: number }): OhwError | unde
 /** The one error → response mapping. Never leaks stacks or server paths. */
 export function errorHandler(log: (line: string) => void) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const known = err instanceof OhwError ? err : fromBodyParser(err as { type?: string });
+    const known = err instanceof OhwError ? err : fromBodyParser(err as { type?: string }) ?? storageFailure(err);
     if (!known) {
       log(`internal error on ${req.method} ${req.originalUrl}: ${(err as Error)?.stack ?? String(err)}`);
     }

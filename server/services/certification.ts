@@ -11,7 +11,7 @@ import {
 import { runChecks } from '../domain/certification-checks.ts';
 import type { IndexStore } from '../store/ports.ts';
 import { personOf, REGISTRY_PERSON, type Actor, type Deps } from './deps.ts';
-import { refreshDerived } from './derived-views.ts';
+import { announce, refreshDerived } from './derived-views.ts';
 import { requireDesign, requireVersion } from './read-design.ts';
 
 const recordPath = (id: string) => `certifications/${id}.jsonl`;
@@ -40,10 +40,11 @@ async function loadRecord(deps: Deps, id: string): Promise<{ text: string; view:
   return { text, view };
 }
 
-async function append(deps: Deps, id: string, text: string, events: Array<Omit<CertEvent, 'seq' | 'prev'>>, author: { name: string; email: string }, extra: Array<{ path: string; content: string }> = []): Promise<string> {
+async function append(deps: Deps, pkg: string, id: string, text: string, events: Array<Omit<CertEvent, 'seq' | 'prev'>>, author: { name: string; email: string }, extra: Array<{ path: string; content: string }> = []): Promise<string> {
   let next = text;
   for (const e of events) next = appendEvent(next, e).text;
   const message = `${id}: ${events.map((e) => e.type).join(', ')}`;
+  await announce(deps, pkg);
   return deps.index.commit([{ path: recordPath(id), content: next }, ...extra], author, message);
 }
 
@@ -78,7 +79,7 @@ export function requestCertification(deps: Deps, actor: Actor, body: Record<stri
     const submitted = { type: 'submitted', at, actor: actor.name, data: {
       package: pkg, version: record.version, checksum: record.meta.checksum, tag: record.tag, owners: await designOwners(deps, pkg), quorum: deps.quorum,
     } } as const;
-    await append(deps, id, '', [submitted], personOf(actor));
+    await append(deps, pkg, id, '', [submitted], personOf(actor));
     forgetIndex(deps);
     await runAutomaticChecks(deps, id);
     await refreshDerived(deps, pkg, `certification ${id} of ${pkg}@${record.version}`);
@@ -108,7 +109,7 @@ async function runAutomaticChecks(deps: Deps, id: string): Promise<void> {
     if (up?.meta.license) inputs.upstream.license = up.meta.license;
   }
   const { results, passed } = runChecks(inputs);
-  await append(deps, id, text, [{ type: 'checks', at: deps.now().toISOString(), actor: REGISTRY_PERSON.name, data: { results, passed } }], REGISTRY_PERSON);
+  await append(deps, view.package, id, text, [{ type: 'checks', at: deps.now().toISOString(), actor: REGISTRY_PERSON.name, data: { results, passed } }], REGISTRY_PERSON);
 }
 
 /** POST /certifications/:id/reviews — a reviewer's assessment; decides when it can. */
@@ -145,7 +146,7 @@ export function reviewCertification(deps: Deps, actor: Actor, id: string, body: 
         extra.push({ path: certificatePath(uid), content: JSON.stringify({ uid, certification: id }) + '\n' });
       }
     }
-    await append(deps, id, text, events, personOf(actor), extra);
+    await append(deps, view.package, id, text, events, personOf(actor), extra);
     forgetIndex(deps);
     await refreshDerived(deps, view.package, `certification ${id}: review by ${actor.name}`);
     return readCertification(deps, id);
@@ -206,7 +207,7 @@ export function changeCertification(deps: Deps, actor: Actor, id: string, action
         break;
       }
     }
-    await append(deps, id, text, [event], personOf(actor));
+    await append(deps, view.package, id, text, [event], personOf(actor));
     if (action === 'resubmit') await runAutomaticChecks(deps, id);
     forgetIndex(deps);
     await refreshDerived(deps, view.package, `certification ${id}: ${action}`);

@@ -2,18 +2,14 @@
  * GET /api/v1/designs/:owner/:name/dependents — where-used: which designs, and which of their
  * versions, include this design in their BOM, directly or through sub-assemblies.
  *
- * Read from the registry index alone (`designs/<owner>/<name>.jsonl`, one line per version with
- * the exact sub-assembly versions recorded at publish), so the answer is "published against",
- * never a re-resolution. The traversal is the pure `whereUsed`; yanked dependents are included
- * and flagged (`?excludeYanked=true` leaves them out).
- *
- * The parsed index is cached per index commit: a second request with no publish or yank in
- * between reads no files.
+ * Read from the dependency edges stored at publish (the exact sub-assembly versions each version
+ * recorded), so the answer is "published against", never a re-resolution. The edges are kept up
+ * to date incrementally by each publish and yank, so a stream of publishes never makes a read
+ * start over. The traversal is the pure `whereUsed`; yanked dependents are included and flagged
+ * (`?excludeYanked=true` leaves them out).
  */
 import { OhwError } from '../../schema/errors.ts';
-import { whereUsed, type Dependent, type IndexEntry } from '../../schema/bom/where-used.ts';
-import { parseIndexLines } from '../domain/index-entry.ts';
-import type { IndexStore } from '../store/ports.ts';
+import { whereUsed, type Dependent } from '../../schema/bom/where-used.ts';
 import type { Deps } from './deps.ts';
 import { requireDesign } from './read-design.ts';
 
@@ -38,36 +34,6 @@ export interface DependentsReport {
   dependents: Dependent[];
 }
 
-const INDEX_DIR = 'designs';
-const cache = new WeakMap<IndexStore, { head: string; entries: IndexEntry[] }>();
-
-/** Every version line of every design in the index, as the where-used core reads them. */
-export async function indexEntries(deps: Deps): Promise<IndexEntry[]> {
-  const head = await deps.index.head();
-  if (head === undefined) return [];
-  const hit = cache.get(deps.index);
-  if (hit && hit.head === head) return hit.entries;
-  const paths = (await deps.index.list(INDEX_DIR)).filter((p) => p.endsWith('.jsonl'));
-  const files = await Promise.all(paths.map(async (p) => [p, await deps.index.read(p)] as const));
-  const entries: IndexEntry[] = [];
-  for (const [p, content] of files) {
-    if (!content) continue;
-    const pkg = p.slice(INDEX_DIR.length + 1, -'.jsonl'.length);
-    let lines;
-    try {
-      lines = parseIndexLines(content);
-    } catch {
-      // A damaged index file is repaired by rebuild-derived; it must not hide every other design.
-      deps.log(`dependents: skipping unreadable index file ${p}`);
-      continue;
-    }
-    for (const l of lines) entries.push({ package: pkg, version: l.version, yanked: l.yanked === true, dependencies: l.dependencies ?? [] });
-  }
-  // Only cache when the index did not move while it was read.
-  if ((await deps.index.head()) === head) cache.set(deps.index, { head, entries });
-  return entries;
-}
-
 export async function dependentsOf(deps: Deps, rawPkg: string, opts: { version?: string; excludeYanked?: boolean } = {}): Promise<DependentsReport> {
   const pkg = await requireDesign(deps, rawPkg);
   if (opts.version !== undefined && !(await deps.designs.version(pkg, opts.version).catch(() => undefined))) {
@@ -76,7 +42,7 @@ export async function dependentsOf(deps: Deps, rawPkg: string, opts: { version?:
   const where: Parameters<typeof whereUsed>[2] = {};
   if (opts.version !== undefined) where.version = opts.version;
   if (opts.excludeYanked) where.excludeYanked = true;
-  const dependents = whereUsed(pkg, await indexEntries(deps), where);
+  const dependents = whereUsed(pkg, await deps.derived.dependentEntries(pkg), where);
 
   const byPkg = new Map<string, DependentPackage>();
   for (const d of dependents) {

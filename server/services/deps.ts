@@ -1,5 +1,6 @@
 import type { PackageLimits } from '../../schema/package-rules.ts';
-import type { AccountStore, DesignStore, IndexStore, Person } from '../store/ports.ts';
+import type { AccountStore, ArchiveStore, DerivedStore, DesignStore, IndexStore, Person } from '../store/ports.ts';
+import type { Database } from '../store/sql/database.ts';
 import type { SearchIndex } from '../search/port.ts';
 import type { ManifestCache } from './manifest-cache.ts';
 
@@ -8,6 +9,12 @@ export interface Deps {
   designs: DesignStore;
   index: IndexStore;
   accounts: AccountStore;
+  /** Derived state stored at publish (version summaries, package reads, search documents, edges). */
+  derived: DerivedStore;
+  /** The stored archive bytes of each version. */
+  archives: ArchiveStore;
+  /** The operational database, for stores added by later features. */
+  db: Database;
   search: SearchIndex;
   manifests: ManifestCache;
   limits: PackageLimits;

@@ -1,27 +1,100 @@
-import semver from 'semver';
+/**
+ * The one owner of derived state. Writers change the truth in git, then announce the change
+ * (`announce` before, `refreshDerived` after); nothing else recomputes. From the design
+ * repository (tags + registry state) this module regenerates, for one design:
+ *   - its index files in index.git,
+ *   - the version summaries (manifest, file list, checksum) and stored archive bytes of any
+ *     version that has none yet,
+ *   - the package read, the search document and the dependency edges,
+ * and writes the rows in one transaction together with the index head they reflect (the
+ * watermark). A crash anywhere in between leaves the design marked pending, and the next start
+ * replays exactly the pending designs and the ones the index moved for (`syncDerived`).
+ */
+import { writeArchive } from '../../schema/archive.ts';
+import { fileSha256 } from '../../schema/checksum.ts';
 import { indexFiles } from '../domain/index-entry.ts';
 import { buildSearchDocument } from '../domain/search-document.ts';
-import type { PackageState, VersionRecord } from '../store/ports.ts';
+import { latestVisible } from '../domain/visible-versions.ts';
+import type { Manifest } from '../../schema/types.ts';
+import type { PackageFile, PackageState, VersionRecord, VersionSummary } from '../store/ports.ts';
 import { REGISTRY_PERSON, type Deps } from './deps.ts';
 import { certificationSummary } from './certification-summary.ts';
+import { buildPackageRead } from './package-read.ts';
 
-/**
- * Derived views of one design — its index files and its search document — regenerated from the
- * design repository (tags + registry state). Called after every change and by rebuild-derived,
- * so a crash between the tag and these views is repaired by running it again.
- */
-export async function refreshDerived(deps: Deps, pkg: string, message = `update ${pkg}`): Promise<void> {
-  const [versions, state] = await Promise.all([deps.designs.versions(pkg), deps.designs.state(pkg)]);
-  await deps.index.commit(indexFiles(pkg, versions, state), REGISTRY_PERSON, message);
-  await refreshSearch(deps, pkg, versions, state);
+export { latestVisible };
+
+/** A version this very request has in hand (publish): no need to read it back from git. */
+export interface FreshVersion { version: string; files: PackageFile[]; manifest: Manifest }
+
+/** Mark `pkg` before its truth changes, so a crash before refreshDerived is repaired at start. */
+export async function announce(deps: Deps, pkg: string): Promise<void> {
+  await deps.derived.markPending(pkg);
 }
 
-export function latestVisible(versions: VersionRecord[], state: PackageState): VersionRecord | undefined {
-  const visible = versions.filter((v) => !state.yanked[v.version]);
-  // Prefer the highest release; fall back to a pre-release only when nothing else exists.
-  const releases = visible.filter((v) => !semver.prerelease(v.version));
-  const pool = releases.length ? releases : visible;
-  return pool.sort((a, b) => semver.rcompare(a.version, b.version))[0];
+export interface RefreshOptions {
+  fresh?: FreshVersion;
+  /** false during a bulk rebuild, which fills the search engine once at the end. */
+  search?: boolean;
+}
+
+export async function refreshDerived(deps: Deps, pkg: string, message = `update ${pkg}`, opts: RefreshOptions = {}): Promise<void> {
+  const { fresh } = opts;
+  if (!(await deps.designs.exists(pkg))) {
+    await deps.derived.remove(pkg);
+    await deps.archives.remove(pkg);
+    await removeFromSearch(deps, pkg);
+    return;
+  }
+  const [versions, state] = await Promise.all([deps.designs.versions(pkg), deps.designs.state(pkg)]);
+  const head = await deps.index.commit(indexFiles(pkg, versions, state), REGISTRY_PERSON, message);
+  const stored = await deps.derived.storedVersions(pkg);
+  const added: VersionSummary[] = [];
+  for (const record of versions.filter((v) => !stored.has(v.version))) {
+    added.push(await summarize(deps, pkg, record, fresh?.version === record.version ? fresh : undefined));
+  }
+  for (const v of added) deps.manifests.put(pkg, v.record.version, v.manifest);
+  const doc = await searchDocumentFor(deps, pkg, versions, state);
+  const latest = latestVisible(versions, state);
+  await deps.derived.save({
+    pkg,
+    packageJson: await buildPackageRead(deps, pkg, versions, state),
+    searchDoc: doc ?? null,
+    latest: latest?.version ?? null,
+    yanked: Object.keys(state.yanked),
+  }, added, head);
+  if (opts.search === false) return;
+  try {
+    if (doc) await deps.search.upsert([doc]);
+    else await deps.search.remove([searchId(pkg)]);
+  } catch (e) {
+    // The search engine being down must not fail a write: the adapter catches up later.
+    deps.log(`search update for ${pkg} deferred: ${(e as Error).message}`);
+  }
+}
+
+/** The summary and the stored archive of one version; files come from the request or from git. */
+async function summarize(deps: Deps, pkg: string, record: VersionRecord, fresh?: FreshVersion): Promise<VersionSummary> {
+  const files = fresh?.files ?? await deps.designs.readFiles(pkg, record.version);
+  const manifest = fresh?.manifest ?? await deps.manifests.get(pkg, record.version);
+  await deps.archives.write(pkg, record.version, await writeArchive(files));
+  return {
+    pkg,
+    record,
+    manifest,
+    files: files
+      .map((f) => ({ path: f.path, size: f.data.byteLength, sha256: fileSha256(f.data), executable: Boolean(f.executable) }))
+      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+  };
+}
+
+const searchId = (pkg: string) => pkg.replace('/', '--');
+
+async function removeFromSearch(deps: Deps, pkg: string): Promise<void> {
+  try {
+    await deps.search.remove([searchId(pkg)]);
+  } catch (e) {
+    deps.log(`search removal of ${pkg} deferred: ${(e as Error).message}`);
+  }
 }
 
 export async function searchDocumentFor(deps: Deps, pkg: string, versions: VersionRecord[], state: PackageState) {
@@ -35,52 +108,64 @@ export async function searchDocumentFor(deps: Deps, pkg: string, versions: Versi
     versions: versions.filter((v) => !state.yanked[v.version]).map((v) => v.version),
     updatedAt: latest.publishedAt,
   };
-  if (cert) input.certification = { state: cert.state };
+  // The certified mark belongs to the certified version only.
+  if (cert && cert.version === latest.version) input.certification = { state: cert.state };
   if (state.forkOf) input.forkOf = state.forkOf.package;
   return buildSearchDocument(input);
 }
 
-async function refreshSearch(deps: Deps, pkg: string, versions: VersionRecord[], state: PackageState): Promise<void> {
-  const doc = await searchDocumentFor(deps, pkg, versions, state);
-  try {
-    if (doc) await deps.search.upsert([doc]);
-    else await deps.search.remove([pkg.replace('/', '--')]);
-  } catch (e) {
-    // The search engine being down must not fail a publish: the adapter catches up later.
-    deps.log(`search update for ${pkg} deferred: ${(e as Error).message}`);
+/** Designs named by changed index paths (`designs/<owner>/<name>.json[l]`). */
+function designsIn(paths: string[]): string[] {
+  const out = new Set<string>();
+  for (const p of paths) {
+    const m = /^designs\/([^/]+\/[^/]+?)\.jsonl?$/.exec(p);
+    if (m) out.add(m[1]!);
   }
-}
-
-/** Every design's versions, registry state and search document, read from the design repos. */
-async function readAllDesigns(deps: Deps) {
-  const out = [];
-  for (const pkg of await deps.designs.list()) {
-    const [versions, state] = await Promise.all([deps.designs.versions(pkg), deps.designs.state(pkg)]);
-    out.push({ pkg, versions, state, doc: await searchDocumentFor(deps, pkg, versions, state) });
-  }
-  return out;
-}
-
-const documentsOf = (designs: Awaited<ReturnType<typeof readAllDesigns>>) => designs.flatMap((d) => (d.doc ? [d.doc] : []));
-
-/** Regenerate every design's index files and the whole search index from the design repos. */
-export async function rebuildDerived(deps: Deps): Promise<{ designs: number; versions: number }> {
-  const designs = await readAllDesigns(deps);
-  const changes = designs.flatMap((d) => indexFiles(d.pkg, d.versions, d.state));
-  // Index files of designs that no longer exist would be stale derived data: drop them.
-  const present = new Set(changes.map((c) => c.path));
-  const stale = (await deps.index.list('designs/')).filter((p) => !present.has(p));
-  await deps.index.commit([...changes, ...stale.map((path) => ({ path, content: null }))], REGISTRY_PERSON, 'rebuild derived index');
-  await deps.search.replaceAll(documentsOf(designs));
-  return { designs: designs.length, versions: designs.reduce((n, d) => n + d.versions.length, 0) };
+  return [...out];
 }
 
 /**
- * Fill the search index from the design repos (at start: the embedded engine lives in memory).
- * Reading every design's latest manifest here also warms the manifest cache for package reads.
+ * At start: bring the stored rows up to the truth without scanning every repository. With a
+ * watermark, only the designs the index moved for since, and the pending ones, are replayed;
+ * without one (a new database, or a rewritten index) everything is rebuilt once.
  */
+export async function syncDerived(deps: Deps): Promise<{ replayed: number; full: boolean }> {
+  const mark = await deps.derived.watermark();
+  const changed = mark ? await deps.index.changedSince(mark) : undefined;
+  if (changed === undefined) {
+    const { designs } = await rebuildDerived(deps);
+    return { replayed: designs, full: true };
+  }
+  const todo = new Set([...designsIn(changed), ...(await deps.derived.pending())]);
+  for (const pkg of [...todo].sort()) await refreshDerived(deps, pkg, `repair derived state of ${pkg}`);
+  const head = await deps.index.head();
+  if (head && head !== mark) await deps.derived.setWatermark(head);
+  return { replayed: todo.size, full: false };
+}
+
+/** Regenerate every design's derived state from the design repositories alone. */
+export async function rebuildDerived(deps: Deps): Promise<{ designs: number; versions: number }> {
+  const present = await deps.designs.list();
+  let versions = 0;
+  for (const pkg of present) {
+    await refreshDerived(deps, pkg, 'rebuild derived index', { search: false });
+    versions += (await deps.derived.storedVersions(pkg)).size;
+  }
+  // Rows and index files of designs that no longer exist would be stale derived data: drop them.
+  const keep = new Set(present);
+  for (const pkg of await deps.derived.packages()) if (!keep.has(pkg)) await refreshDerived(deps, pkg, 'rebuild derived index', { search: false });
+  const live = new Set(present.flatMap((p) => indexFiles(p, [], { owners: [], yanked: {}, createdAt: '' }).map((f) => f.path)));
+  const stale = (await deps.index.list('designs/')).filter((p) => !live.has(p));
+  if (stale.length) await deps.index.commit(stale.map((path) => ({ path, content: null })), REGISTRY_PERSON, 'rebuild derived index: drop stale files');
+  const head = await deps.index.head();
+  if (head) await deps.derived.setWatermark(head);
+  await deps.search.replaceAll(await deps.derived.searchDocuments());
+  return { designs: present.length, versions };
+}
+
+/** Fill the search engine from the stored documents (at start: the embedded engine lives in memory). */
 export async function loadSearchIndex(deps: Deps): Promise<number> {
-  const docs = documentsOf(await readAllDesigns(deps));
+  const docs = await deps.derived.searchDocuments();
   await deps.search.replaceAll(docs);
   return docs.length;
 }

@@ -4,7 +4,7 @@ import { allowsDerivatives } from '../../schema/licenses.ts';
 import { findTooSimilar, parsePackageName } from '../../schema/names.ts';
 import type { PackageState } from '../store/ports.ts';
 import { personOf, type Actor, type Deps } from './deps.ts';
-import { latestVisible, refreshDerived } from './derived-views.ts';
+import { announce, latestVisible, refreshDerived } from './derived-views.ts';
 import { noteFork } from './forks.ts';
 import { readDesign, requireDesign } from './read-design.ts';
 
@@ -81,8 +81,12 @@ export async function forkDesign(deps: Deps, req: ForkRequest): Promise<Awaited<
     createdAt: now,
     forkOf: { package: upstream, version: forkPoint, at: now, by: actor.name },
   };
+  await announce(deps, target);
+  await announce(deps, upstream);
   await deps.designs.fork(upstream, target, forkState, personOf(actor));
   await refreshDerived(deps, target, `fork ${upstream}@${forkPoint} as ${target}`);
   await noteFork(deps, upstream, target);
+  // The upstream's package read counts its forks.
+  await refreshDerived(deps, upstream, `fork ${upstream}@${forkPoint} as ${target}`);
   return readDesign(deps, target);
 }

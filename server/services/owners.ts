@@ -1,7 +1,7 @@
 import { OhwError } from '../../schema/errors.ts';
 import { parsePackageName } from '../../schema/names.ts';
 import { personOf, type Actor, type Deps } from './deps.ts';
-import { refreshDerived } from './derived-views.ts';
+import { announce, refreshDerived } from './derived-views.ts';
 import { assertOwner } from './publish-version.ts';
 
 /** Add and remove owners of a design; a design can never be left without an owner. */
@@ -15,6 +15,7 @@ export async function changeOwners(deps: Deps, input: { pkg: string; actor: Acto
   for (const name of add) {
     if (!(await deps.accounts.get(name))) throw new OhwError('NOT_FOUND', `account "${name}" not found`);
   }
+  await announce(deps, pkg);
   const state = await deps.designs.updateState(pkg, (s) => {
     const owners = [...new Set([...s.owners, ...add])].filter((o) => !remove.includes(o));
     if (!owners.length) throw new OhwError('CONFLICT', `${pkg} must keep at least one owner`);

@@ -8,7 +8,7 @@ import { designSource } from '../../io/design-folder.ts';
 import type { Manifest } from '../../schema/types.ts';
 import type { VersionMeta, VersionRecord } from '../store/ports.ts';
 import { personOf, type Actor, type Deps } from './deps.ts';
-import { refreshDerived } from './derived-views.ts';
+import { announce, refreshDerived } from './derived-views.ts';
 import { resolvePublishDependencies } from './resolve-dependencies.ts';
 import { checkForkLineage } from './fork-lineage.ts';
 
@@ -79,6 +79,7 @@ export async function publishVersion(deps: Deps, req: PublishRequest): Promise<P
   await checkForkLineage(deps, pkg, manifest, state);
   const dependencies = await resolvePublishDependencies(deps, pkg, req.version, manifest);
 
+  await announce(deps, pkg);
   if (!exists) {
     try {
       await deps.designs.create(pkg, { owners: [req.actor.name], yanked: {}, createdAt: deps.now().toISOString() }, personOf(req.actor));
@@ -104,8 +105,7 @@ export async function publishVersion(deps: Deps, req: PublishRequest): Promise<P
     message: `${pkg} ${req.version}\n\n${manifest.summary}`,
     date: deps.now(),
   });
-  deps.manifests.put(pkg, req.version, manifest);
-  await refreshDerived(deps, pkg, `publish ${pkg}@${req.version}`);
+  await refreshDerived(deps, pkg, `publish ${pkg}@${req.version}`, { fresh: { version: req.version, files, manifest } });
 
   return {
     package: pkg,

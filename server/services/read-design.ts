@@ -1,12 +1,10 @@
 import semver from 'semver';
 import { OhwError } from '../../schema/errors.ts';
-import { fileSha256 } from '../../schema/checksum.ts';
 import { parsePackageName } from '../../schema/names.ts';
-import type { PackageFile, VersionRecord } from '../store/ports.ts';
+import type { VersionRecord, VersionSummary } from '../store/ports.ts';
 import type { Deps } from './deps.ts';
-import { latestVisible } from './derived-views.ts';
-import { certificationSummary } from './certification-summary.ts';
-import { listForks } from './forks.ts';
+import { refreshDerived } from './derived-views.ts';
+import type { PackageRead } from './package-read.ts';
 
 export async function requireDesign(deps: Deps, raw: string): Promise<string> {
   let pkg: string;
@@ -26,71 +24,74 @@ export async function requireVersion(deps: Deps, pkg: string, version: string): 
   return record;
 }
 
+/**
+ * The stored package read as JSON text. Rows lag git only after a crash between the two (the
+ * design is then pending and the start repairs it); a read that meets that gap repairs it too.
+ */
+export async function packageJsonText(deps: Deps, raw: string): Promise<string> {
+  let pkg: string;
+  try {
+    pkg = parsePackageName(raw).full;
+  } catch {
+    throw new OhwError('NOT_FOUND', `design ${raw} not found`);
+  }
+  const stored = await deps.derived.packageJson(pkg);
+  if (stored !== undefined) return stored;
+  await requireDesign(deps, pkg);
+  await refreshDerived(deps, pkg, `repair derived state of ${pkg}`);
+  const repaired = await deps.derived.packageJson(pkg);
+  if (repaired === undefined) throw new OhwError('NOT_FOUND', `design ${pkg} not found`);
+  return repaired;
+}
+
 /** GET /designs/:owner/:name — the package page's data. */
-export async function readDesign(deps: Deps, raw: string) {
-  const pkg = await requireDesign(deps, raw);
-  const [versions, state] = await Promise.all([deps.designs.versions(pkg), deps.designs.state(pkg)]);
-  const latest = latestVisible(versions, state);
-  const manifest = latest ? await deps.manifests.get(pkg, latest.version) : undefined;
-  const forks = await listForks(deps, pkg);
-  return {
-    package: pkg,
-    title: manifest?.title,
-    summary: manifest?.summary,
-    owners: state.owners,
-    createdAt: state.createdAt,
-    latest: latest?.version ?? null,
-    versions: versions
-      .slice()
-      .sort((a, b) => semver.rcompare(a.version, b.version))
-      .map((v) => ({
-        version: v.version,
-        checksum: v.meta.checksum,
-        yanked: Boolean(state.yanked[v.version]),
-        publishedAt: v.publishedAt,
-        publisher: v.meta.publisher,
-        tag: v.tag,
-        commit: v.commit,
-      })),
-    forkOf: state.forkOf ?? null,
-    forks: forks.length,
-    certifications: (await certificationSummary(deps, pkg)) ?? null,
-  };
+export async function readDesign(deps: Deps, raw: string): Promise<PackageRead> {
+  return JSON.parse(await packageJsonText(deps, raw)) as PackageRead;
+}
+
+/** The stored summary of one version (manifest, files, record), repaired from git if missing. */
+export async function versionSummary(deps: Deps, raw: string, version: string): Promise<VersionSummary> {
+  let pkg: string;
+  try {
+    pkg = parsePackageName(raw).full;
+  } catch {
+    throw new OhwError('NOT_FOUND', `design ${raw} not found`);
+  }
+  const notFound = () => new OhwError('NOT_FOUND', `version ${version} of ${pkg} not found`);
+  if (!semver.valid(version)) throw notFound();
+  const stored = await deps.derived.version(pkg, version);
+  if (stored) return stored;
+  await requireVersion(deps, await requireDesign(deps, pkg), version);
+  await refreshDerived(deps, pkg, `repair derived state of ${pkg}`);
+  const repaired = await deps.derived.version(pkg, version);
+  if (!repaired) throw notFound();
+  return repaired;
 }
 
 /** GET …/versions/:version — manifest, file list with sizes and hashes, checksum, git ids. */
 export async function readVersion(deps: Deps, raw: string, version: string) {
-  const pkg = await requireDesign(deps, raw);
-  const record = await requireVersion(deps, pkg, version);
-  const [files, state, manifest] = await Promise.all([
-    deps.designs.readFiles(pkg, version),
-    deps.designs.state(pkg),
-    deps.manifests.get(pkg, version),
-  ]);
+  const { pkg, record, manifest, files } = await versionSummary(deps, raw, version);
+  const pkgRead = await readDesign(deps, pkg);
+  const entry = pkgRead.versions.find((v) => v.version === version);
   return {
     package: pkg,
     version,
     checksum: record.meta.checksum,
-    yanked: Boolean(state.yanked[version]),
-    yank: state.yanked[version] ?? null,
+    yanked: Boolean(entry?.yanked),
+    yank: entry?.yank ?? null,
     publishedAt: record.publishedAt,
     publisher: record.meta.publisher,
     sourceCommit: record.meta.sourceCommit ?? null,
     dependencies: record.meta.dependencies ?? [],
     git: { tag: record.tag, commit: record.commit, tree: record.tree, ref: `refs/tags/v${version}` },
     // The lineage is the registry's record: shown even when the fork's design.yaml leaves it out.
-    manifest: state.forkOf && !manifest.forkOf ? { ...manifest, forkOf: { package: state.forkOf.package, version: state.forkOf.version } } : manifest,
-    files: files.map(fileEntry),
+    manifest: pkgRead.forkOf && !manifest.forkOf ? { ...manifest, forkOf: { package: pkgRead.forkOf.package, version: pkgRead.forkOf.version } } : manifest,
+    files,
   };
 }
 
-function fileEntry(f: PackageFile) {
-  return { path: f.path, size: f.data.byteLength, sha256: fileSha256(f.data), executable: Boolean(f.executable) };
-}
-
 export async function readVersionFile(deps: Deps, raw: string, version: string, path: string): Promise<Uint8Array> {
-  const pkg = await requireDesign(deps, raw);
-  await requireVersion(deps, pkg, version);
+  const { pkg } = await versionSummary(deps, raw, version);
   const data = await deps.designs.readFile(pkg, version, path);
   if (!data) throw new OhwError('NOT_FOUND', `file "${path}" not found in ${pkg}@${version}`);
   return data;

@@ -1,7 +1,7 @@
 import { OhwError } from '../../schema/errors.ts';
 import { parsePackageName } from '../../schema/names.ts';
 import { personOf, type Actor, type Deps } from './deps.ts';
-import { refreshDerived } from './derived-views.ts';
+import { announce, refreshDerived } from './derived-views.ts';
 import { assertOwner } from './publish-version.ts';
 
 /**
@@ -15,6 +15,7 @@ export async function setYanked(deps: Deps, input: { pkg: string; version: strin
   if (!(await deps.designs.version(pkg, input.version))) {
     throw new OhwError('NOT_FOUND', `version ${input.version} of ${pkg} not found`);
   }
+  await announce(deps, pkg);
   const at = deps.now().toISOString();
   await deps.designs.updateState(pkg, (s) => {
     const yanked = { ...s.yanked };

@@ -4,6 +4,9 @@
  */
 
 import type { PackageFile } from '../../schema/package-file.ts';
+import type { Manifest } from '../../schema/types.ts';
+import type { IndexEntry } from '../../schema/bom/where-used.ts';
+import type { SearchDocument } from '../domain/search-document.ts';
 
 export type { PackageFile };
 
@@ -125,5 +128,63 @@ export interface IndexStore {
   list(prefix: string): Promise<string[]>;
   history(path: string): Promise<IndexCommit[]>;
   head(): Promise<string | undefined>;
+  /** Paths that differ between commit `from` and the head; undefined when `from` is not in the history. */
+  changedSince(from: string): Promise<string[] | undefined>;
   repoPath(): string;
+}
+
+/** One file of a published version, as reads show it. */
+export interface FileEntry { path: string; size: number; sha256: string; executable: boolean }
+
+/** What a version read needs, computed once at publish (DESIGN "Data on disk"). */
+export interface VersionSummary {
+  pkg: string;
+  record: VersionRecord;
+  manifest: Manifest;
+  files: FileEntry[];
+}
+
+export interface DerivedPackage {
+  pkg: string;
+  /** The package read, as sent. */
+  packageJson: unknown;
+  searchDoc: SearchDocument | null;
+  latest: string | null;
+  /** Versions yanked now (flags the dependency edges for where-used). */
+  yanked: string[];
+}
+
+/**
+ * Derived state in the operational database: written in the step that acknowledges a change,
+ * rebuilt from git by `npm run rebuild`. `pending` journals designs whose git truth moved before
+ * their rows caught up (a crash in between); the start replays them.
+ */
+export interface DerivedStore {
+  version(pkg: string, version: string): Promise<VersionSummary | undefined>;
+  /** Versions of `pkg` that already have a summary. */
+  storedVersions(pkg: string): Promise<Set<string>>;
+  /** The stored package read, as JSON text. */
+  packageJson(pkg: string): Promise<string | undefined>;
+  /** One transaction: new summaries, the package row, the dependency edges; clears `pkg`'s pending mark. */
+  save(pkg: DerivedPackage, newVersions: VersionSummary[], watermark?: string): Promise<void>;
+  remove(pkg: string, watermark?: string): Promise<void>;
+  /** Version entries of every design that uses `pkg`, directly or transitively (for where-used). */
+  dependentEntries(pkg: string): Promise<IndexEntry[]>;
+  searchDocuments(): Promise<SearchDocument[]>;
+  packages(): Promise<string[]>;
+  markPending(pkg: string): Promise<void>;
+  pending(): Promise<string[]>;
+  /** The index head that the stored rows reflect. */
+  watermark(): Promise<string | undefined>;
+  setWatermark(head: string): Promise<void>;
+}
+
+/** The stored archive bytes of each published version (derived from git, served as they are). */
+export interface ArchiveStore {
+  /** Where the bytes are, for streaming with Range support; never shown to a client. */
+  filePath(pkg: string, version: string): string;
+  size(pkg: string, version: string): Promise<number | undefined>;
+  write(pkg: string, version: string, bytes: Uint8Array): Promise<void>;
+  remove(pkg: string): Promise<void>;
+  sweep(): Promise<number>;
 }

@@ -35,6 +35,8 @@ export async function makeRegistry(opts: { limits?: Partial<PackageLimits>; quor
       return res.body.token as string;
     },
     async cleanup() {
+      await deps.search.close();
+      await deps.db.close();
       await fs.promises.rm(dataDir, { recursive: true, force: true });
     },
   };

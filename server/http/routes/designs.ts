@@ -3,7 +3,7 @@ import { OhwError } from '../../../schema/errors.ts';
 import { writeArchive } from '../../../schema/archive.ts';
 import type { Deps } from '../../services/deps.ts';
 import { publishVersion } from '../../services/publish-version.ts';
-import { readDesign, readVersion, readVersionFile, requireDesign, requireVersion } from '../../services/read-design.ts';
+import { packageJsonText, readVersion, readVersionFile, versionSummary } from '../../services/read-design.ts';
 import { setYanked } from '../../services/yank-version.ts';
 import { changeOwners } from '../../services/owners.ts';
 import { requireActor } from '../auth.ts';
@@ -15,7 +15,8 @@ export function designRoutes(deps: Deps): Router {
   const r = Router();
 
   r.get('/designs/:owner/:name', async (req, res) => {
-    res.json(await readDesign(deps, pkgOf(req)));
+    // Stored as JSON text at the last change: sent as it is (Express adds the ETag and answers 304).
+    res.type('application/json').set('Cache-Control', 'no-cache').send(await packageJsonText(deps, pkgOf(req)));
   });
 
   r.put('/designs/:owner/:name/versions/:version', async (req, res) => {
@@ -33,19 +34,31 @@ export function designRoutes(deps: Deps): Router {
   });
 
   r.get('/designs/:owner/:name/versions/:version', async (req, res) => {
-    res.json(await readVersion(deps, pkgOf(req), req.params.version!));
+    // Not immutable as a whole: the yank flag can change. Revalidate with the ETag.
+    res.set('Cache-Control', 'no-cache').json(await readVersion(deps, pkgOf(req), req.params.version!));
   });
 
-  r.get('/designs/:owner/:name/versions/:version/archive', async (req, res) => {
-    const pkg = await requireDesign(deps, pkgOf(req));
-    const record = await requireVersion(deps, pkg, req.params.version!);
+  r.get('/designs/:owner/:name/versions/:version/archive', async (req, res, next) => {
+    const { pkg, record, files } = await versionSummary(deps, pkgOf(req), req.params.version!);
+    if ((await deps.archives.size(pkg, record.version)) === undefined) {
+      // Derived bytes lost (a restored data dir without archives): written again from git.
+      await deps.archives.write(pkg, record.version, await writeArchive(await deps.designs.readFiles(pkg, record.version)));
+    }
     const etag = `"${record.meta.checksum}"`;
-    res.set({ ETag: etag, 'X-Ohw-Checksum': record.meta.checksum, 'Cache-Control': 'public, max-age=31536000, immutable' });
-    if (req.headers['if-none-match'] === etag) return void res.status(304).end();
-    const gz = await writeArchive(await deps.designs.readFiles(pkg, record.version));
-    res.type('application/gzip')
-      .attachment(`${pkg.replace('/', '-')}-${record.version}.tar.gz`)
-      .send(gz);
+    res.set({ 'X-Ohw-Checksum': record.meta.checksum, 'X-Ohw-Files': String(files.length) });
+    // sendFile streams from disk and answers Range and conditional requests; the ETag is the
+    // checksum, the same for every copy of these bytes.
+    res.sendFile(deps.archives.filePath(pkg, record.version), {
+      headers: {
+        ETag: etag,
+        'Content-Type': 'application/gzip',
+        'Content-Disposition': `attachment; filename="${pkg.replace('/', '-')}-${record.version}.tar.gz"`,
+        'Cache-Control': 'public, max-age=31536000, immutable',
+      },
+      etag: false,
+      lastModified: false,
+      dotfiles: 'allow',
+    }, (err) => { if (err && !res.headersSent) next(err); });
   });
 
   r.get('/designs/:owner/:name/versions/:version/files/*path', async (req, res) => {

@@ -27,7 +27,7 @@ import { OhwError } from '../../../schema/errors.ts';
 import type { IndexChange, IndexCommit, IndexStore, Person } from '../ports.ts';
 import { editTree, EMPTY_TREE, fs, identity, isNotFound, isoOf, personOf, type RepoCtx, type TreeEdit } from './objects.ts';
 import { indexRepoPath, treePathSegments } from './paths.ts';
-import { casRef, ZERO_OID } from './real-git.ts';
+import { casRef, runGit, ZERO_OID } from './real-git.ts';
 import { RepoPool, backoff, conflict, createRepoAtomically } from './repo.ts';
 
 export type { IndexChange, IndexCommit };
@@ -171,6 +171,20 @@ export class GitIndexStore implements IndexStore {
       }
       return out;
     });
+  }
+
+  async changedSince(from: string): Promise<string[] | undefined> {
+    const head = await this.head();
+    if (!head || !/^[0-9a-f]{40}$/.test(from)) return undefined;
+    if (head === from) return [];
+    try {
+      // Only a commit of this history counts: a rewritten index is rebuilt whole.
+      await runGit(this.gitdir, ['merge-base', '--is-ancestor', from, head]);
+      const out = await runGit(this.gitdir, ['diff', '--name-only', '--no-renames', from, head]);
+      return out.split('\n').filter((l) => l !== '');
+    } catch {
+      return undefined;
+    }
   }
 
   async head(): Promise<string | undefined> {

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../server/http/app.ts';
-import { ensureAdmin } from '../../../server/store/accounts-fs.ts';
+import { ensureAdmin } from '../../../server/store/accounts/ensure-admin.ts';
 import { designArchive, makeRegistry, publish, type TestRegistry } from '../../helpers/registry.ts';
 
 let reg: TestRegistry;

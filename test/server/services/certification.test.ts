@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeArchive } from '../../../schema/archive.ts';
 import { CHECKLIST } from '../../../schema/certification/checklist.ts';
 import { replay } from '../../../schema/certification/record.ts';
-import { ensureAdmin } from '../../../server/store/accounts-fs.ts';
+import { ensureAdmin } from '../../../server/store/accounts/ensure-admin.ts';
 import { designArchive, designFiles, makeRegistry, publish, type TestRegistry } from '../../helpers/registry.ts';
 
 const ADMIN = 'admin-token-for-certification-tests';

@@ -15,22 +15,43 @@ vi.mock('node:crypto', async (importOriginal) => {
   return { ...real, default: { ...real, scrypt }, scrypt };
 });
 import { OhwError } from '../../../schema/errors.ts';
-import { ADMIN_ENV_TOKEN_ID, FsAccountStore, ensureAdmin } from '../../../server/store/accounts-fs.ts';
+import { ADMIN_ENV_TOKEN_ID } from '../../../server/store/accounts/rules.ts';
+import { ensureAdmin } from '../../../server/store/accounts/ensure-admin.ts';
+import { SqlAccountStore } from '../../../server/store/sql/account-store.ts';
+import { databasePath, openDatabase, type Database } from '../../../server/store/sql/database.ts';
+import { migrate } from '../../../server/store/sql/migrate.ts';
 import { hashPassword } from '../../../server/store/accounts/password.ts';
 
 const PASSWORD = 'correct horse battery staple';
 
 let dataDir: string;
-let store: FsAccountStore;
+let store: SqlAccountStore;
+let opened: Database[] = [];
+
+/** A connection to the data dir's database (the same file for every call, as two processes would see it). */
+async function connect(): Promise<Database> {
+  const db = openDatabase(databasePath(dataDir));
+  await migrate(db);
+  opened.push(db);
+  return db;
+}
 
 beforeEach(async () => {
   dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'ohw-accounts-'));
-  store = new FsAccountStore({ dataDir });
+  store = new SqlAccountStore({ db: await connect() });
 });
 
 afterEach(async () => {
+  for (const db of opened) await db.close();
+  opened = [];
   await fs.rm(dataDir, { recursive: true, force: true });
 });
+
+/** One row, read straight from the database file. */
+async function row(table: 'accounts' | 'tokens', key: string, value: string): Promise<Record<string, unknown>> {
+  const db = opened[0]!;
+  return db.sqlite.prepare(`select * from ${table} where ${key} = ?`).get(value) as Record<string, unknown>;
+}
 
 async function refusal(p: Promise<unknown>): Promise<OhwError> {
   try {
@@ -67,7 +88,7 @@ describe('accounts', () => {
     const created = await store.create({ ...alice, name: 'Alice' });
     expect(created.name).toBe('alice');
     expect(await store.get('ALICE')).toEqual(created);
-    await fs.access(path.join(dataDir, 'accounts', 'alice.json'));
+    expect((await row('accounts', 'name', 'alice')).name).toBe('alice');
   });
 
   it('answers undefined for unknown and impossible names', async () => {
@@ -90,8 +111,8 @@ describe('accounts', () => {
     }
   });
 
-  it('lets exactly one of many concurrent creates win, across two store instances', async () => {
-    const other = new FsAccountStore({ dataDir });
+  it('lets exactly one of many concurrent creates win, across two connections', async () => {
+    const other = new SqlAccountStore({ db: await connect() });
     const attempts = Array.from({ length: 8 }, (_, i) =>
       (i % 2 ? other : store).create({ name: i % 3 ? 'bob' : 'BOB', email: `bob${i}@example.org`, password: PASSWORD }),
     );
@@ -204,18 +225,15 @@ describe('accounts', () => {
     });
 
     it('stores the password as scrypt$N$r$p$salt$hash with N=2^14', async () => {
-      const rec = JSON.parse(await fs.readFile(path.join(dataDir, 'accounts', 'alice.json'), 'utf8'));
-      expect(rec.passwordHash).toMatch(/^scrypt\$16384\$8\$1\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/);
+      const rec = await row('accounts', 'name', 'alice');
+      expect(rec.password_hash).toMatch(/^scrypt\$16384\$8\$1\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/);
     });
 
     it('rehashes a password stored with older parameters at the next login', async () => {
-      const file = path.join(dataDir, 'accounts', 'alice.json');
-      const rec = JSON.parse(await fs.readFile(file, 'utf8'));
-      rec.passwordHash = await hashPassword(PASSWORD, { N: 2 ** 10, r: 8, p: 1 });
-      await fs.writeFile(file, JSON.stringify(rec));
+      const weak = await hashPassword(PASSWORD, { N: 2 ** 10, r: 8, p: 1 });
+      opened[0]!.sqlite.prepare('update accounts set password_hash = ? where name = ?').run(weak, 'alice');
       expect(await store.verifyPassword('alice', PASSWORD)).toBeDefined();
-      const after = JSON.parse(await fs.readFile(file, 'utf8'));
-      expect(after.passwordHash).toMatch(/^scrypt\$16384\$8\$1\$/);
+      expect((await row('accounts', 'name', 'alice')).password_hash).toMatch(/^scrypt\$16384\$8\$1\$/);
       expect(await store.verifyPassword('alice', PASSWORD)).toBeDefined();
     });
   });
@@ -315,7 +333,7 @@ describe('tokens', () => {
 
   it('lists only the account\'s own tokens, oldest first', async () => {
     let t = 0;
-    const timed = new FsAccountStore({ dataDir, now: () => new Date(Date.UTC(2025, 0, 1, 0, 0, t++)) });
+    const timed = new SqlAccountStore({ db: await connect(), now: () => new Date(Date.UTC(2025, 0, 1, 0, 0, t++)) });
     const a1 = await timed.issueToken('alice', { name: 'one', scopes: ['publish'] });
     await timed.issueToken('bob', { name: 'bobs', scopes: ['publish'] });
     const a2 = await timed.issueToken('alice', { name: 'two', scopes: ['publish'] });
@@ -382,49 +400,31 @@ describe('tokens', () => {
   });
 });
 
-describe('on disk', () => {
+describe('in the database file', () => {
   it('holds no plaintext password or token, only hashes', async () => {
     const password = 'a very distinctive passphrase 42';
     await store.create({ name: 'carol', email: 'carol@example.org', password });
     const { token, info } = await store.issueToken('carol', { name: 'ci', scopes: ['publish'] });
     const secret = token.split('_').slice(2).join('_');
-    const files = await walk(dataDir);
-    expect(files.length).toBeGreaterThanOrEqual(2);
+    opened[0]!.sqlite.pragma('wal_checkpoint(FULL)');
+    const files = (await walk(dataDir)).filter((f) => !f.endsWith('/'));
+    expect(files.some((f) => f.endsWith('ohw.db'))).toBe(true);
     for (const f of files) {
-      const stat = await fs.stat(f);
-      if (stat.isDirectory()) continue;
-      const text = await fs.readFile(f, 'utf8');
-      expect(text).not.toContain(password);
-      expect(text).not.toContain(token);
-      expect(text).not.toContain(secret);
-      expect(text).not.toContain(Buffer.from(password).toString('base64'));
+      if ((await fs.stat(f)).isDirectory()) continue;
+      const bytes = await fs.readFile(f);
+      for (const needle of [password, token, secret, Buffer.from(password).toString('base64')]) {
+        expect(bytes.includes(Buffer.from(needle)), `${f} contains a secret`).toBe(false);
+      }
     }
-    const rec = JSON.parse(await fs.readFile(path.join(dataDir, 'accounts', 'tokens', `${info.id}.json`), 'utf8'));
-    expect(rec).toEqual({
-      id: info.id, account: 'carol', name: 'ci', scopes: ['publish'], createdAt: info.createdAt,
+    expect(await row('tokens', 'id', info.id)).toEqual({
+      id: info.id, account: 'carol', name: 'ci', scopes: 'publish', created_at: info.createdAt, revoked_at: null,
       hash: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
     });
   });
 
-  it('writes files 0600 and directories 0700, and leaves no temporary files', async () => {
-    const old = process.umask(0o022);
-    try {
-      await store.create(alice);
-      const { info } = await store.issueToken('alice', { name: 'x', scopes: ['publish'] });
-      await store.setRoles('alice', ['reviewer']);
-      await store.revokeToken('alice', info.id);
-    } finally {
-      process.umask(old);
-    }
-    const all = await walk(path.join(dataDir, 'accounts'));
-    expect(all.map((f) => path.relative(dataDir, f)).sort()).toEqual(
-      ['accounts/alice.json', 'accounts/tokens', `accounts/tokens/${(await store.listTokens('alice'))[0]!.id}.json`].sort(),
-    );
-    expect((await fs.stat(path.join(dataDir, 'accounts'))).mode & 0o777).toBe(0o700);
-    for (const f of all) {
-      const st = await fs.stat(f);
-      expect(st.mode & 0o777, f).toBe(st.isDirectory() ? 0o700 : 0o600);
-    }
+  it('is readable by its owner only (0600)', async () => {
+    await store.create(alice);
+    expect((await fs.stat(databasePath(dataDir))).mode & 0o777).toBe(0o600);
   });
 });
 
@@ -447,8 +447,7 @@ describe('ensureAdmin', () => {
       expect(found?.token).toMatchObject({ id: ADMIN_ENV_TOKEN_ID, scopes: ['publish', 'review', 'admin'] });
       expect(await store.authenticate(`${ENV_TOKEN}x`)).toBeUndefined();
       await expect(fs.access(path.join(dataDir, 'admin-token'))).rejects.toThrow();
-      const onDisk = await fs.readFile(path.join(dataDir, 'accounts', 'tokens', `${ADMIN_ENV_TOKEN_ID}.json`), 'utf8');
-      expect(onDisk).not.toContain(ENV_TOKEN);
+      expect(JSON.stringify(await row('tokens', 'id', ADMIN_ENV_TOKEN_ID))).not.toContain(ENV_TOKEN);
     });
 
     it('gives the admin account no usable password', async () => {
@@ -460,7 +459,7 @@ describe('ensureAdmin', () => {
     it('is idempotent on restart', async () => {
       await ensureAdmin(store, { dataDir, adminToken: ENV_TOKEN, log: () => {} });
       const { lines, log } = logger();
-      const again = await ensureAdmin(new FsAccountStore({ dataDir }), { dataDir, adminToken: ENV_TOKEN, log });
+      const again = await ensureAdmin(new SqlAccountStore({ db: await connect() }), { dataDir, adminToken: ENV_TOKEN, log });
       expect(again).toEqual({ source: 'env', account: 'admin', changed: false });
       expect(lines).toEqual([]);
       expect(await store.listTokens('admin')).toHaveLength(1);
@@ -516,7 +515,7 @@ describe('ensureAdmin', () => {
       await ensureAdmin(store, { dataDir, log: () => {} });
       const before = await fs.readFile(tokenFile(), 'utf8');
       const { lines, log } = logger();
-      const r = await ensureAdmin(new FsAccountStore({ dataDir }), { dataDir, log });
+      const r = await ensureAdmin(new SqlAccountStore({ db: await connect() }), { dataDir, log });
       expect(r).toEqual({ source: 'file', account: 'admin', tokenFile: tokenFile(), changed: false });
       expect(lines).toEqual([]);
       expect(await fs.readFile(tokenFile(), 'utf8')).toBe(before);

@@ -1,0 +1,43 @@
+import semver from 'semver';
+import { latestVisible } from '../domain/visible-versions.ts';
+import type { PackageState, VersionRecord } from '../store/ports.ts';
+import type { Deps } from './deps.ts';
+import { certificationSummary } from './certification-summary.ts';
+import { listForks } from './forks.ts';
+
+/**
+ * The package read (`GET /api/v1/designs/:owner/:name`): computed when the design changes
+ * (publish, yank, owners, certification, fork) and stored, so a read is one row.
+ */
+export async function buildPackageRead(deps: Deps, pkg: string, versions: VersionRecord[], state: PackageState) {
+  const latest = latestVisible(versions, state);
+  const manifest = latest ? await deps.manifests.get(pkg, latest.version) : undefined;
+  const forks = await listForks(deps, pkg);
+  return {
+    package: pkg,
+    title: manifest?.title,
+    summary: manifest?.summary,
+    owners: state.owners,
+    createdAt: state.createdAt,
+    latest: latest?.version ?? null,
+    versions: versions
+      .slice()
+      .sort((a, b) => semver.rcompare(a.version, b.version))
+      .map((v) => ({
+        version: v.version,
+        checksum: v.meta.checksum,
+        yanked: Boolean(state.yanked[v.version]),
+        // Who yanked it, when and why: a reason given is kept and shown.
+        yank: state.yanked[v.version] ?? null,
+        publishedAt: v.publishedAt,
+        publisher: v.meta.publisher,
+        tag: v.tag,
+        commit: v.commit,
+      })),
+    forkOf: state.forkOf ?? null,
+    forks: forks.length,
+    certifications: (await certificationSummary(deps, pkg)) ?? null,
+  };
+}
+
+export type PackageRead = Awaited<ReturnType<typeof buildPackageRead>>;

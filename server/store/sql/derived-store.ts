@@ -1,0 +1,135 @@
+/** DerivedStore in the operational database (tables/derived.ts). */
+import type { Kysely, Transaction } from 'kysely';
+import type { IndexEntry } from '../../../schema/bom/where-used.ts';
+import type { SearchDocument } from '../../domain/search-document.ts';
+import type { DerivedPackage, DerivedStore, VersionRecord, VersionSummary } from '../ports.ts';
+import type { Database } from './database.ts';
+import type { Tables } from './tables.ts';
+
+const WATERMARK = 'derived_index_head';
+
+export class SqlDerivedStore implements DerivedStore {
+  readonly #k: Kysely<Tables>;
+  readonly #now: () => Date;
+
+  constructor(db: Database, now: () => Date = () => new Date()) {
+    this.#k = db.kysely;
+    this.#now = now;
+  }
+
+  async version(pkg: string, version: string): Promise<VersionSummary | undefined> {
+    const r = await this.#k.selectFrom('design_versions').selectAll().where('pkg', '=', pkg).where('version', '=', version).executeTakeFirst();
+    if (!r) return undefined;
+    const record: VersionRecord = {
+      version: r.version, tag: r.tag, commit: r.commit_oid, tree: r.tree, publishedAt: r.published_at, meta: JSON.parse(r.meta_json),
+    };
+    return { pkg, record, manifest: JSON.parse(r.manifest_json), files: JSON.parse(r.files_json) };
+  }
+
+  async storedVersions(pkg: string): Promise<Set<string>> {
+    const rows = await this.#k.selectFrom('design_versions').select('version').where('pkg', '=', pkg).execute();
+    return new Set(rows.map((r) => r.version));
+  }
+
+  async packageJson(pkg: string): Promise<string | undefined> {
+    return (await this.#k.selectFrom('design_packages').select('package_json').where('pkg', '=', pkg).executeTakeFirst())?.package_json;
+  }
+
+  async save(p: DerivedPackage, newVersions: VersionSummary[], watermark?: string): Promise<void> {
+    const now = this.#now().toISOString();
+    await this.#k.transaction().execute(async (trx) => {
+      for (const v of newVersions) {
+        await trx.insertInto('design_versions').values({
+          pkg: v.pkg, version: v.record.version, tag: v.record.tag, commit_oid: v.record.commit, tree: v.record.tree,
+          published_at: v.record.publishedAt, publisher: v.record.meta.publisher, checksum: v.record.meta.checksum,
+          meta_json: JSON.stringify(v.record.meta), manifest_json: JSON.stringify(v.manifest), files_json: JSON.stringify(v.files),
+        }).onConflict((oc) => oc.columns(['pkg', 'version']).doNothing()).execute();
+        for (const d of v.record.meta.dependencies ?? []) {
+          await trx.insertInto('design_dependencies').values({
+            dependent: v.pkg, dependent_version: v.record.version, dependency: d.package, range: d.range, resolved: d.version, yanked: 0,
+          }).onConflict((oc) => oc.columns(['dependent', 'dependent_version', 'dependency']).doNothing()).execute();
+        }
+      }
+      await trx.updateTable('design_dependencies').set({ yanked: 0 }).where('dependent', '=', p.pkg).execute();
+      if (p.yanked.length) {
+        await trx.updateTable('design_dependencies').set({ yanked: 1 }).where('dependent', '=', p.pkg).where('dependent_version', 'in', p.yanked).execute();
+      }
+      const row = {
+        package_json: JSON.stringify(p.packageJson),
+        search_doc_json: p.searchDoc ? JSON.stringify(p.searchDoc) : null,
+        latest: p.latest,
+        updated_at: now,
+      };
+      await trx.insertInto('design_packages').values({ pkg: p.pkg, ...row })
+        .onConflict((oc) => oc.column('pkg').doUpdateSet(row)).execute();
+      await trx.deleteFrom('derived_pending').where('pkg', '=', p.pkg).execute();
+      if (watermark) await setMeta(trx, WATERMARK, watermark);
+    });
+  }
+
+  async remove(pkg: string, watermark?: string): Promise<void> {
+    await this.#k.transaction().execute(async (trx) => {
+      await trx.deleteFrom('design_versions').where('pkg', '=', pkg).execute();
+      await trx.deleteFrom('design_dependencies').where('dependent', '=', pkg).execute();
+      await trx.deleteFrom('design_packages').where('pkg', '=', pkg).execute();
+      await trx.deleteFrom('derived_pending').where('pkg', '=', pkg).execute();
+      if (watermark) await setMeta(trx, WATERMARK, watermark);
+    });
+  }
+
+  async dependentEntries(pkg: string): Promise<IndexEntry[]> {
+    // Reverse breadth-first walk over the edges, then every edge of each design found, so the
+    // pure where-used traversal sees complete entries for exactly the designs that matter.
+    const seen = new Set<string>([pkg]);
+    let frontier = [pkg];
+    while (frontier.length) {
+      const rows = await this.#k.selectFrom('design_dependencies').select('dependent').distinct().where('dependency', 'in', frontier).execute();
+      frontier = rows.map((r) => r.dependent).filter((d) => !seen.has(d));
+      for (const d of frontier) seen.add(d);
+    }
+    seen.delete(pkg);
+    if (!seen.size) return [];
+    const edges = await this.#k.selectFrom('design_dependencies').selectAll().where('dependent', 'in', [...seen]).execute();
+    const byVersion = new Map<string, IndexEntry & { dependencies: NonNullable<IndexEntry['dependencies']> }>();
+    for (const e of edges) {
+      const key = `${e.dependent}@${e.dependent_version}`;
+      let entry = byVersion.get(key);
+      if (!entry) {
+        entry = { package: e.dependent, version: e.dependent_version, yanked: e.yanked === 1, dependencies: [] };
+        byVersion.set(key, entry);
+      }
+      entry.dependencies.push({ package: e.dependency, range: e.range, version: e.resolved });
+    }
+    return [...byVersion.values()];
+  }
+
+  async searchDocuments(): Promise<SearchDocument[]> {
+    const rows = await this.#k.selectFrom('design_packages').select('search_doc_json').where('search_doc_json', 'is not', null).orderBy('pkg').execute();
+    return rows.map((r) => JSON.parse(r.search_doc_json!) as SearchDocument);
+  }
+
+  async packages(): Promise<string[]> {
+    return (await this.#k.selectFrom('design_packages').select('pkg').orderBy('pkg').execute()).map((r) => r.pkg);
+  }
+
+  async markPending(pkg: string): Promise<void> {
+    await this.#k.insertInto('derived_pending').values({ pkg, since: this.#now().toISOString() })
+      .onConflict((oc) => oc.column('pkg').doNothing()).execute();
+  }
+
+  async pending(): Promise<string[]> {
+    return (await this.#k.selectFrom('derived_pending').select('pkg').orderBy('pkg').execute()).map((r) => r.pkg);
+  }
+
+  async watermark(): Promise<string | undefined> {
+    return (await this.#k.selectFrom('meta').select('value').where('key', '=', WATERMARK).executeTakeFirst())?.value;
+  }
+
+  async setWatermark(head: string): Promise<void> {
+    await setMeta(this.#k, WATERMARK, head);
+  }
+}
+
+async function setMeta(db: Kysely<Tables> | Transaction<Tables>, key: string, value: string): Promise<void> {
+  await db.insertInto('meta').values({ key, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
+}

@@ -10,6 +10,7 @@ import { SqlAccountStore } from './store/sql/account-store.ts';
 import { SqlDerivedStore } from './store/sql/derived-store.ts';
 import { importJsonAccounts } from './store/sql/import-json-accounts.ts';
 import { FsArchiveStore } from './store/fs-archives.ts';
+import { SqlWebSessionStore } from './store/sql/web-session-store.ts';
 
 /**
  * Build the real adapters for a data dir. Used by main.ts, tests and benchmarks alike. Opens the
@@ -44,6 +45,7 @@ export async function buildDeps(config: Pick<Config, 'dataDir' | 'limits' | 'quo
     derived: new SqlDerivedStore(db),
     archives: new FsArchiveStore({ dataDir: config.dataDir }),
     db,
+    sessions: new SqlWebSessionStore(db),
     search,
     manifests: new ManifestCache(designs),
     limits: config.limits,

@@ -3,6 +3,7 @@ import type { AccountStore, ArchiveStore, DerivedStore, DesignStore, IndexStore,
 import type { Database } from '../store/sql/database.ts';
 import type { SearchIndex } from '../search/port.ts';
 import type { ManifestCache } from './manifest-cache.ts';
+import type { WebSessionStore } from '../store/web-session-port.ts';
 
 /** What every use case may touch: ports, never concrete adapters. Built in main.ts or a test. */
 export interface Deps {
@@ -15,6 +16,8 @@ export interface Deps {
   archives: ArchiveStore;
   /** The operational database, for stores added by later features. */
   db: Database;
+  /** Browser sign-in sessions (the web site). */
+  sessions: WebSessionStore;
   search: SearchIndex;
   manifests: ManifestCache;
   limits: PackageLimits;

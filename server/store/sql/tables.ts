@@ -4,6 +4,7 @@
  */
 import type { AccountTables } from './tables/accounts.ts';
 import type { DerivedTables } from './tables/derived.ts';
+import type { WebTables } from './tables/web.ts';
 
 export interface MetaTables {
   schema_migrations: { id: string; applied_at: string };
@@ -11,4 +12,4 @@ export interface MetaTables {
   meta: { key: string; value: string };
 }
 
-export interface Tables extends MetaTables, AccountTables, DerivedTables {}
+export interface Tables extends MetaTables, AccountTables, DerivedTables, WebTables {}

@@ -6,10 +6,11 @@
 import type { Kysely } from 'kysely';
 import * as m001 from './001-accounts.ts';
 import * as m002 from './002-derived.ts';
+import * as m003 from './003-web-sessions.ts';
 
 export interface Migration {
   id: string;
   up(db: Kysely<unknown>): Promise<void>;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m001, m002];
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003];

@@ -12,6 +12,8 @@ import { forkCommand } from './fork.ts';
 import { cloneCommand } from './clone.ts';
 import { bomCommand } from './bom.ts';
 import { certifyCommand } from './certify.ts';
+import { importCommand } from './import.ts';
+import { exportCommand } from './export.ts';
 
 /** Every `ohw` verb, in the order `ohw --help` lists them. */
 export const commands: Array<(program: Command) => void> = [
@@ -28,4 +30,6 @@ export const commands: Array<(program: Command) => void> = [
   cloneCommand,
   bomCommand,
   certifyCommand,
+  importCommand,
+  exportCommand,
 ];

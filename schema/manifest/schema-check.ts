@@ -26,7 +26,25 @@ const validate: ValidateFunction = (() => {
 /** Runs the schema over `value` and reports every violation. */
 export function checkSchema(value: unknown, report: Reporter): void {
   if (validate(value)) return;
-  for (const err of validate.errors ?? []) reportError(err, value, report);
+  // A field that narrows a shared definition (`title`: singleLine with a maxLength of its own)
+  // states its type twice; a wrong type is still one problem.
+  // Likewise a length or count bound stated twice is reported once, with the tighter limit.
+  const errors = validate.errors ?? [];
+  const tightest = new Map<string, number>();
+  for (const err of errors) {
+    if (err.keyword !== 'maxLength' && err.keyword !== 'maxItems') continue;
+    const key = `${err.instancePath}\u0000${err.keyword}`;
+    tightest.set(key, Math.min(tightest.get(key) ?? Infinity, Number((err.params as { limit: number }).limit)));
+  }
+  const seen = new Set<string>();
+  for (const err of errors) {
+    const bound = tightest.get(`${err.instancePath}\u0000${err.keyword}`);
+    if (bound !== undefined && Number((err.params as { limit: number }).limit) !== bound) continue;
+    const key = `${err.instancePath}\u0000${err.keyword}\u0000${JSON.stringify(err.params)}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    reportError(err, value, report);
+  }
 }
 
 /** Human descriptions of the formats behind `$defs` patterns, keyed by def name. */
@@ -35,6 +53,10 @@ const PATTERN_RULES: Record<string, { code: string; rule: string }> = {
   semver: { code: 'semver-invalid', rule: 'must be a semver 2.0 version such as 1.2.0 or 2.0.0-rc.1' },
   identifier: { code: 'id-invalid', rule: 'may contain only letters, digits, ".", "_" and "-", starting with a letter or digit' },
   singleLine: { code: 'not-single-line', rule: 'must be a single line' },
+  // Only http(s) links ever become links; `javascript:`, `data:`, `file:` and the rest are refused.
+  url: { code: 'url-scheme', rule: 'must be an http: or https: URL such as https://example.org/page' },
+  urlOrPath: { code: 'url-scheme', rule: 'must be an http: or https: URL or a path in the package' },
+  contact: { code: 'url-scheme', rule: 'must be an email address, an http: or https: URL, or a line of text (no other URL scheme)' },
 };
 
 const TYPE_NAMES: Record<string, string> = {

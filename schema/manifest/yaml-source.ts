@@ -52,7 +52,10 @@ export function parseManifestYaml(text: string, file: string): ParsedYaml {
 
   const locator = new YamlLocator(doc, file, pos);
   for (const e of doc.errors) issue(e.pos[0], [], 'yaml-syntax', e.message);
-  for (const w of doc.warnings) issue(w.pos[0], [], 'yaml-warning', w.message, 'warning');
+  for (const w of doc.warnings) {
+    if (w.code === 'TAG_RESOLVE_FAILED') continue; // refused below as yaml-tag, at its field
+    issue(w.pos[0], [], 'yaml-warning', w.message, 'warning');
+  }
   if (doc.errors.length > 0) return { locator, issues };
 
   const root = doc.contents;
@@ -69,6 +72,14 @@ export function parseManifestYaml(text: string, file: string): ParsedYaml {
   return { value, locator, issues };
 }
 
+/**
+ * Tags of the YAML 1.2 core schema, the only ones read. Anything else (`!!js/function`,
+ * `!!python/object`, `!!binary`, a custom `!tag`) would be read by the yaml library as a plain
+ * string with a warning; a manifest that asks for it is refused instead, at its line.
+ */
+const YAML_TAG_PREFIX = 'tag:yaml.org,2002:';
+const CORE_TAGS: ReadonlySet<string> = new Set(['str', 'int', 'float', 'bool', 'null', 'seq', 'map'].map((t) => YAML_TAG_PREFIX + t));
+
 class Converter {
   failed = false;
   private aliasReported = false;
@@ -81,6 +92,12 @@ class Converter {
     if (node === null || node === undefined) return null;
     if (depth > MANIFEST_LIMITS.maxDepth) {
       this.fail(node as Node, 'yaml-too-deep', `nesting deeper than ${MANIFEST_LIMITS.maxDepth} levels is not allowed`);
+      return null;
+    }
+    const tag = (node as { tag?: string }).tag;
+    if (tag !== undefined && !CORE_TAGS.has(tag)) {
+      const shown = tag.startsWith(YAML_TAG_PREFIX) ? `!!${tag.slice(YAML_TAG_PREFIX.length)}` : tag;
+      this.fail(node as Node, 'yaml-tag', `YAML tag ${JSON.stringify(shown)} is not allowed; write a plain value (only the core schema's !!str, !!int, !!float, !!bool, !!null, !!seq and !!map are read)`);
       return null;
     }
     if (isAlias(node)) {

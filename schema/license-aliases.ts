@@ -22,15 +22,15 @@ export type NormalisedLicense =
   | { ok: false; code: 'license-missing' | 'license-ambiguous' | 'license-not-a-license' | 'license-unrecognised'; message: string };
 
 /**
- * The matching key: case, spaces and punctuation, "the", "version", "international", "unported"
- * and a "v" before a digit carry no meaning in these strings; "licence" is "license".
+ * The matching key: case, spaces and punctuation, the words "the", "version", "international",
+ * "unported", "license"/"licence" and a "v" before a digit carry no meaning in these strings.
  */
 export function aliasKey(text: string): string {
   return text
     .toLowerCase()
-    .replace(/licen[cs]e/g, 'license')
+    .replace(/licen[cs]e/g, ' ')
     .replace(/\b(the|version|international|unported)\b/g, ' ')
-    .replace(/\bv(?=\d)/g, '')
+    .replace(/v(?=\d)/g, '')
     .replace(/[^a-z0-9.+]/g, '');
 }
 

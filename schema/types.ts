@@ -157,7 +157,7 @@ export const INTEROP_FORMATS = ['okh-v1', 'okh-losh', 'oshwa', 'kitspace'] as co
 export type InteropFormat = (typeof INTEROP_FORMATS)[number];
 
 /** Required sections a list may leave empty, when `notProvided` says why. */
-export const NOT_PROVIDED_SECTIONS = ['bom', 'production', 'docs.sources', 'documentationLanguage'] as const;
+export const NOT_PROVIDED_SECTIONS = ['bom', 'production', 'docs.sources', 'documentationLanguage', 'function', 'licensor'] as const;
 export type NotProvidedSection = (typeof NOT_PROVIDED_SECTIONS)[number];
 export type NotProvided = Partial<Record<NotProvidedSection, string>>;
 

@@ -3,6 +3,7 @@
  * complete design folder, optionally published, and entered in the report (SPEC §8). The report
  * is streamed to its file record by record, so a run over a huge input keeps bounded memory.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
@@ -95,18 +96,26 @@ async function one(input: InputRecord, o: ImportOptions, writer: DesignWriter, p
   if (input.problem || !input.format) {
     return { source, id: input.fallbackId, status: 'refused', issues: [input.problem ?? { path: '', code: 'not-a-record', message: 'not an OKH/OSHWA/Kitspace record' }] };
   }
-  const outcome = importRecord(TABLES[input.format], input.record, {
+  const run = (nameSuffix?: string) => importRecord(TABLES[input.format!], input.record, {
     owner: o.owner, today: o.today, fallbackId: input.fallbackId, sourceBytes: input.sourceBytes, sourceExt: input.sourceExt,
     ...(input.sideFiles ? { sideFiles: input.sideFiles } : {}),
+    ...(nameSuffix ? { nameSuffix } : {}),
   });
+  let outcome = run();
   if (outcome.status === 'refused') return { source, id: outcome.id, status: 'refused', issues: outcome.issues.slice(0, MAX_ISSUES) };
 
-  const d = outcome.design;
+  // Two different records with one name (two repos both call their loom "OHLOOM"): the later one
+  // gets a suffix derived from its source and id, so re-runs give it the same folder again.
   const key = `${source}\0${outcome.id}`;
-  const first = produced.get(d.folder);
+  const first = produced.get(outcome.design.folder);
   if (first !== undefined && first !== key) {
-    return { source, id: outcome.id, status: 'refused', issues: [{ path: '', code: 'duplicate-name', message: `another record of this run (${first.split('\0')[1]}) maps to the same design ${d.name}` }] };
+    outcome = run(createHash('sha256').update(key).digest('hex').slice(0, 6));
+    if (outcome.status === 'refused') return { source, id: outcome.id, status: 'refused', issues: outcome.issues.slice(0, MAX_ISSUES) };
+    if (produced.has(outcome.design.folder)) {
+      return { source, id: outcome.id, status: 'refused', issues: [{ path: '', code: 'duplicate-record', message: `this record (${outcome.id} in ${source}) appears twice in the input` }] };
+    }
   }
+  const d = outcome.design;
   produced.set(d.folder, key);
   const entry: ReportRecord = { source, id: outcome.id, status: 'accepted', folder: path.join(o.outDir, d.folder), written: writer.write(d) };
   if (d.unmapped.length) entry.unmapped = d.unmapped;

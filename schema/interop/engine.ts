@@ -58,7 +58,8 @@ export function importRecord(table: FormatTable, record: unknown, ctx: ImportCon
   const id = (typeof rawId === 'string' && rawId.trim()) || ctx.fallbackId;
   const issues: InteropIssue[] = [];
   for (const path of table.required) {
-    if (isEmpty(getPath(record, path))) issues.push({ path, code: 'missing-field', message: `missing required field "${path}" (${table.label})` });
+    const hint = table.requiredHints?.[path];
+    if (isEmpty(getPath(record, path))) issues.push({ path, code: 'missing-field', message: `missing required field "${path}" (${table.label})${hint ? `: ${hint}` : ''}` });
   }
 
   const notes: string[] = [];
@@ -96,7 +97,7 @@ export function importRecord(table: FormatTable, record: unknown, ctx: ImportCon
   }
   if (issues.length) return refused(id, issues);
 
-  const suffix = table.nameWithId ? slug(id, 24) : '';
+  const suffix = [table.nameWithId ? slug(id, 24) : '', ctx.nameSuffix ?? ''].filter(Boolean).join('-');
   const nameSeg = suffix ? `${slug(nameSource!, 63 - suffix.length)}-${suffix}` : slug(nameSource!);
   const name = `${ctx.owner}/${nameSeg}`;
   const manifest = assemble(table, m, { name, id, record, unmapped, originalLicenses, ctx });
@@ -186,6 +187,7 @@ function assemble(table: FormatTable, m: Obj, a: AssembleInput): Manifest {
   let documentationLanguage = mapped.documentationLanguage as Manifest['documentationLanguage'] | undefined;
   const empty: Record<(typeof NOT_PROVIDED_SECTIONS)[number], boolean> = {
     bom: bom.length === 0, production: production.processes.length === 0, 'docs.sources': true, documentationLanguage: documentationLanguage === undefined,
+    function: typeof mapped.function !== 'string' || mapped.function === '', licensor: !Array.isArray(mapped.licensor) || mapped.licensor.length === 0,
   };
   for (const section of NOT_PROVIDED_SECTIONS) {
     if (empty[section]) notProvided[section] = table.notProvided[section] ?? `the ${table.label} record does not provide it`;
@@ -213,12 +215,14 @@ function assemble(table: FormatTable, m: Obj, a: AssembleInput): Manifest {
     name: a.name,
     version,
     title: mapped.title,
-    summary: mapped.summary,
-    function: mapped.function,
+    // A source without a description still has a title: the one-line summary repeats it rather
+    // than inventing a sentence; function stays empty and is listed in notProvided.
+    summary: mapped.summary ?? mapped.title,
+    function: mapped.function ?? '',
   };
   for (const k of ['keywords', 'category'] as const) if (mapped[k] !== undefined) out[k] = mapped[k];
   out.documentationLanguage = documentationLanguage;
-  out.licensor = mapped.licensor;
+  out.licensor = mapped.licensor ?? [];
   out.license = mapped.license;
   for (const k of ['derivedFrom', 'maturity'] as const) if (mapped[k] !== undefined) out[k] = mapped[k];
   out.docs = docs;

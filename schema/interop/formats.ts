@@ -47,7 +47,7 @@ export function detectFormat(v: unknown): { format: InteropFormat } | { reason: 
 export function parseDocument(text: string, ext: string): unknown {
   if (ext === 'toml') return parseToml(text);
   if (ext === 'json') return JSON.parse(text);
-  return parseYaml(text, { maxAliasCount: 100, uniqueKeys: true });
+  return parseYaml(text, { maxAliasCount: 100, uniqueKeys: true, logLevel: 'error' });
 }
 
 export interface ExportOptions {

@@ -15,7 +15,8 @@ export const KITSPACE_TABLE: FormatTable = {
   label: 'Kitspace',
   idField: 'project',
   nameFrom: ['title'],
-  required: ['title', 'summary', 'license', 'licensor'],
+  required: ['title', 'license'],
+  requiredHints: { license: 'kitspace.yaml states no licence; the importer reads the SPDX-License-Identifier or title line of a LICENSE or COPYING file beside it' },
   fields: [
     { source: 'title', target: 'title', as: 'line' },
     { source: 'summary', target: 'summary', as: 'line' },
@@ -33,6 +34,8 @@ export const KITSPACE_TABLE: FormatTable = {
     production: 'the Kitspace project ships no gerbers',
     'docs.sources': 'the Kitspace project\'s EDA files stay in its repository; import does not copy them',
     documentationLanguage: 'kitspace.yaml does not state the documentation language',
+    function: 'kitspace.yaml has no summary',
+    licensor: 'neither kitspace.yaml nor a LICENSE file beside it names the copyright holder',
   },
 };
 

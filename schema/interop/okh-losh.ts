@@ -10,7 +10,7 @@ export const OKH_LOSH_TABLE: FormatTable = {
   format: 'okh-losh',
   label: 'OKH-LOSH',
   nameFrom: ['name'],
-  required: ['name', 'function', 'license', 'licensor'],
+  required: ['name', 'license'],
   fields: [
     { source: 'name', target: 'title', as: 'line' },
     { source: 'function', target: 'function', as: 'text' },
@@ -33,6 +33,8 @@ export const OKH_LOSH_TABLE: FormatTable = {
     production: 'the OKH-LOSH manifest names no process (tsdc)',
     'docs.sources': 'the OKH-LOSH manifest names its design files in the source repository, which import does not copy',
     documentationLanguage: 'the OKH-LOSH manifest does not state documentation-language',
+    function: 'the OKH-LOSH manifest has no function',
+    licensor: 'the OKH-LOSH manifest names no licensor',
   },
   exportConstants: { okhv: 'OKH-LOSHv1.0' },
 };

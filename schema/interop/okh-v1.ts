@@ -11,15 +11,18 @@ export const OKH_V1_TABLE: FormatTable = {
   label: 'OKH v1',
   idField: 'id',
   nameFrom: ['title'],
-  required: ['title', 'description', 'license', 'licensor'],
+  required: ['title', 'license'],
   fields: [
     { source: 'title', target: 'title', as: 'line' },
     { source: 'description', target: 'function', as: 'text' },
     { source: ['description', 'intended-use', 'health-safety-notice'], target: 'function', as: 'text', export: false },
     { source: 'description', target: 'summary', as: 'summary', export: false },
     { source: 'version', target: 'version', as: 'version' },
-    { source: 'license.hardware', target: 'license.hardware', as: 'licenseHardware' },
-    { source: 'license.documentation', target: 'license.documentation', as: 'licenseDocumentation' },
+    // LOSH mapping: the hardware licence, else the documentation licence, is the module's licence;
+    // a manifest that states only one of the two has it cover both.
+    // (Some manifests give `license` as one string: that is the module's licence.)
+    { source: ['license.hardware', 'license.documentation', 'license'], target: 'license.hardware', as: 'licenseHardware' },
+    { source: ['license.documentation', 'license.hardware', 'license'], target: 'license.documentation', as: 'licenseDocumentation' },
     { source: 'license.software', target: 'license.software', as: 'licenseSoftware' },
     { source: 'licensor', target: 'licensor', as: 'licensorPerson' },
     { source: 'documentation-language', target: 'documentationLanguage', as: 'language' },
@@ -39,6 +42,8 @@ export const OKH_V1_TABLE: FormatTable = {
     production: 'OKH v1 manifests carry no process codes',
     'docs.sources': 'the OKH v1 manifest names its design files in the source repository, which import does not copy',
     documentationLanguage: 'the OKH v1 manifest does not state documentation-language',
+    function: 'the OKH v1 manifest has no description',
+    licensor: 'the OKH v1 manifest names no licensor (manifest-author and contributors are not the licence holder)',
   },
   exportConstants: { 'okh-manifest-version': '1.0.0' },
 };

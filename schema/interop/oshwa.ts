@@ -12,7 +12,7 @@ export const OSHWA_TABLE: FormatTable = {
   idField: 'oshwaUid',
   nameFrom: ['projectName'],
   nameWithId: true,
-  required: ['oshwaUid', 'projectName', 'projectDescription', 'responsibleParty', 'hardwareLicense', 'documentationLicense'],
+  required: ['oshwaUid', 'projectName', 'hardwareLicense', 'documentationLicense'],
   fields: [
     { source: 'projectName', target: 'title', as: 'htmlLine' },
     { source: 'projectDescription', target: 'function', as: 'htmlText' },
@@ -41,6 +41,8 @@ export const OSHWA_TABLE: FormatTable = {
     production: 'OSHWA certification records carry no production data (processes, tools)',
     'docs.sources': 'OSHWA certification records link to the documentation (provenance.repository) but carry no design files',
     documentationLanguage: 'OSHWA certification records do not state the documentation language',
+    function: 'the OSHWA record has an empty projectDescription',
+    licensor: 'the OSHWA record names no responsibleParty',
   },
   sourceUrl: 'https://certification.oshwa.org/{oshwaUid|lower}.html',
 };

@@ -47,6 +47,8 @@ export interface FormatTable {
   nameWithId?: boolean;
   /** Source paths that must be present and non-empty. */
   required: string[];
+  /** What to tell the user when a required field is missing, by source path. */
+  requiredHints?: Record<string, string>;
   fields: FieldRule[];
   /** Source fields that exist in the format but have no counterpart in the manifest. */
   ignored: string[];
@@ -84,6 +86,8 @@ export interface ImportContext {
   /** Original bytes of the record, kept as `import/source.<ext>`. */
   sourceBytes: Uint8Array;
   sourceExt: string;
+  /** Appended to the design name when another record of the run already has it. */
+  nameSuffix?: string;
   /** Extra files of the record (Kitspace BOMs, a LICENSE file), by path relative to the record. */
   sideFiles?: ReadonlyMap<string, Uint8Array>;
 }

@@ -56,7 +56,7 @@ const OBJECTS: [string[], { all: string[]; required: string[] }][] = [
   [['attestations', '[]'], fields<T.Attestation>()(['scheme', 'id', 'url'], ['scheme', 'id'])],
   [['provenance'], fields<T.Provenance>()(['imported', 'sourceFormat', 'sourceUrl', 'sourceId', 'sourceVersion', 'repository', 'homepage', 'originalLicenses', 'importedAt', 'unmapped'], ['imported', 'sourceFormat', 'importedAt'])],
   [['provenance', 'originalLicenses'], fields<T.OriginalLicenses>()(['hardware', 'documentation', 'software'], [])],
-  [['notProvided'], fields<T.NotProvided>()(['bom', 'production', 'docs.sources', 'documentationLanguage'], [])],
+  [['notProvided'], fields<T.NotProvided>()(['bom', 'production', 'docs.sources', 'documentationLanguage', 'function', 'licensor'], [])],
 ];
 
 describe('design.schema.json matches schema/types.ts', () => {

@@ -7,6 +7,7 @@
 import { FACETS, type Facet, type SearchFilters, type SearchQuery } from '../domain/search-query.ts';
 import type { SearchDocument } from '../domain/search-document.ts';
 import { FACILITY_LEVELS, PROCESS_CODES } from '../../schema/types.ts';
+import { OhwError } from '../../schema/errors.ts';
 
 /** Facet name (public, FACETS) → document field. */
 export const FACET_FIELDS = {
@@ -147,4 +148,37 @@ export function byCost(a: SearchDocument, b: SearchDocument): number {
 /** Offset/limit of page `page`. */
 export function pageWindow(page: number, limit: number): { offset: number; limit: number } {
   return { offset: (page - 1) * limit, limit };
+}
+
+// ---- query text: one meaning in both engines -------------------------------------------------
+
+/**
+ * Meilisearch reads only the first 10 words of a query (and ignores the rest silently), so a longer
+ * query could not keep its promise that every word must match. Both engines refuse it instead.
+ */
+export const MAX_QUERY_WORDS = 10;
+
+/** The words of a query as both engines count them: runs of letters and digits. */
+export function queryWords(text: string): string[] {
+  return text.split(/[^\p{L}\p{N}]+/u).filter((w) => w !== '');
+}
+
+/** Throws INVALID_REQUEST (400, naming `q` and the limit) for a query of more than 10 words. */
+export function checkQueryWords(text: string): void {
+  const n = queryWords(text).length;
+  if (n > MAX_QUERY_WORDS) {
+    throw new OhwError('INVALID_REQUEST', `q: at most ${MAX_QUERY_WORDS} words (got ${n}); every word must match, so leave out the least useful ones`, {
+      details: { param: 'q', limit: MAX_QUERY_WORDS },
+    });
+  }
+}
+
+/**
+ * The query text with Meilisearch's query syntax neutralised: `"` (phrase) becomes a space and a
+ * `-` that starts a word (exclude the word) is dropped. Both engines then read a query the same
+ * way: plain words, all of which must match. A `-` inside a word (`cern-ohl`) is a separator in
+ * both engines and is kept.
+ */
+export function plainQueryText(text: string): string {
+  return text.replace(/"/g, ' ').replace(/(^|\s)-+/gu, '$1').trim();
 }

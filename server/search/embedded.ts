@@ -18,6 +18,7 @@ import {
   TEXT_FIELDS,
   byCost,
   byUpdated,
+  checkQueryWords,
   compileFilter,
   effectiveOrdering,
   emptyFacets,
@@ -147,6 +148,8 @@ export class EmbeddedSearchIndex implements SearchIndex {
   }
 
   async search(q: SearchQuery): Promise<SearchResult> {
+    // Parity with Meilisearch, which reads only 10 words: a longer query is refused in both engines.
+    checkQueryWords(q.text);
     const pass = compileFilter(q.filters);
     const ordering = effectiveOrdering(q);
     const terms = q.text.trim() === '' ? [] : tokenize(q.text);

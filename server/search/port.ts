@@ -3,9 +3,11 @@
  * (test/server/search/contract.ts): EmbeddedSearchIndex (default) and MeiliSearchIndex.
  *
  * Semantics both engines share (the contract tests pin them down):
- * - Text: words are AND-ed; each word matches by prefix and with typo tolerance on prose fields
- *   (title, package, keywords, summary, function, categories, part names, owner); licence ids and
- *   MPNs match exactly or by prefix, never with typos.
+ * - Text: plain words, AND-ed; the last word matches by prefix (the embedded engine: every word),
+ *   all with typo tolerance on prose fields (title, package, keywords, summary, function,
+ *   categories, part names, owner); licence ids and MPNs match exactly or by prefix, never with
+ *   typos. `"` and a leading `-` are no query syntax (common.ts plainQueryText). More than
+ *   MAX_QUERY_WORDS (10) words → OhwError('INVALID_REQUEST'), never a silently shortened query.
  * - Exact name: text `owner/name` or `owner/name@version` (version non-yanked) pins that design at
  *   position 0 of page 1 when it passes the filters; the rest follows in the normal order, so
  *   `total` counts it once.
@@ -30,11 +32,22 @@ export interface SearchResult {
   facets: Record<string, Record<string, number>>;
   page: number;
   limit: number;
+  /**
+   * True when the engine stopped counting (Meilisearch: pagination.maxTotalHits) and `total` is
+   * only a lower bound. Absent otherwise: `total` is exact.
+   */
+  totalCapped?: true;
 }
 
 export interface SearchHealth {
+  /** status === 'ok'. */
   ok: boolean;
   engine: string;
+  /** ok; degraded: answers in part or is repairing itself; down: cannot answer searches. */
+  status?: 'ok' | 'degraded' | 'down';
+  /** Why it is not ok, fit for the public: never a host, URL or client error message. */
+  reason?: string;
+  /** Operator detail (may name the host and client errors): admin-only. */
   detail?: string;
 }
 

@@ -1,11 +1,14 @@
 /**
  * The SearchIndex contract: every engine must behave like this on the same documents.
- * Used by embedded.test.ts (always) and meili.test.ts (when MEILI_HOST is set).
+ * Used by embedded.test.ts and meili-fake.test.ts (always) and meili.test.ts (when MEILI_HOST is
+ * set: a real Meilisearch). Written against observable behaviour only, so it passes unchanged
+ * against a real server.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { defaultSearchQuery, FACETS, type SearchFilters, type SearchQuery } from '../../../server/domain/search-query.ts';
 import type { SearchDocument } from '../../../server/domain/search-document.ts';
-import type { SearchIndex, SearchResult } from '../../../server/search/port.ts';
+import type { SearchIndex } from '../../../server/search/port.ts';
+import { FACETS } from '../../../server/domain/search-query.ts';
+import { browseOrder, expectedFacets, ids, idsOf, q, sortedIds } from './contract-helpers.ts';
 import {
   AQ_SENSOR,
   CEB_PRESS,
@@ -18,28 +21,6 @@ import {
   PI_CASE,
   POWER_CUBE,
 } from './fixtures.ts';
-
-const q = (partial: Partial<SearchQuery> & { filters?: SearchFilters } = {}): SearchQuery => defaultSearchQuery(partial);
-const ids = (r: SearchResult): string[] => r.hits.map((h) => h.id);
-const sortedIds = (r: SearchResult): string[] => ids(r).sort();
-const idsOf = (...docs: SearchDocument[]): string[] => docs.map((d) => d.id).sort();
-const browseOrder = (docs: SearchDocument[]): string[] =>
-  [...docs].sort((a, b) => b.updatedAtTs - a.updatedAtTs || a.id.localeCompare(b.id)).map((d) => d.id);
-
-/** Facet counts computed straight from the documents, independently of any engine. */
-function expectedFacets(docs: SearchDocument[]): Record<string, Record<string, number>> {
-  const field = { license: 'licenses', category: 'categories', process: 'processes', maturity: 'maturity', region: 'regions' } as const;
-  const out: Record<string, Record<string, number>> = {};
-  for (const f of FACETS) {
-    const counts: Record<string, number> = {};
-    for (const d of docs) {
-      const values = f === 'certified' ? [String(d.certified)] : d[field[f]];
-      for (const v of values) counts[v] = (counts[v] ?? 0) + 1;
-    }
-    out[f] = counts;
-  }
-  return out;
-}
 
 export function runSearchContract(name: string, makeIndex: () => Promise<SearchIndex>): void {
   describe(`SearchIndex contract: ${name}`, () => {
@@ -95,6 +76,27 @@ export function runSearchContract(name: string, makeIndex: () => Promise<SearchI
       it('treats quotes and filter syntax in the text as plain words', async () => {
         const r = await index.search(q({ text: 'MIT" OR category EXISTS' }));
         expect(r.total).toBe(0);
+      });
+
+      // Query syntax parity: Meilisearch reads `"…"` as a phrase and a leading `-word` as "without
+      // this word"; neither is our syntax, so both engines read plain words (README, Search).
+      it('a leading - is no exclusion: `-laser case` finds the designs with both words', async () => {
+        const r = await index.search(q({ text: '-laser case' }));
+        expect(sortedIds(r)).toEqual(idsOf(LASER_BOX, PI_CASE));
+      });
+
+      it('quotes are no phrase: `"case laser"` finds the designs with both words, in any order', async () => {
+        const r = await index.search(q({ text: '"case laser"' }));
+        expect(sortedIds(r)).toEqual(idsOf(LASER_BOX, PI_CASE));
+      });
+
+      it('more than 10 words is refused (Meilisearch would silently ignore the rest), 10 are fine', async () => {
+        const ten = 'case laser plywood raspberry pi finger jointed fan mount enclosure';
+        expect(ids(await index.search(q({ text: ten })))).toEqual([LASER_BOX.id]);
+        await expect(index.search(q({ text: `${ten} zzzz qqqq` }))).rejects.toMatchObject({
+          code: 'INVALID_REQUEST',
+          details: { param: 'q', limit: 10 },
+        });
       });
     });
 
@@ -181,6 +183,16 @@ export function runSearchContract(name: string, makeIndex: () => Promise<SearchI
         expect(sortedIds(r)).toEqual(idsOf(MENDEL, AQ_SENSOR, MICROSCOPE));
       });
 
+      it('tools: correct for any number of distinct tools, more than a facet lists (2,000)', async () => {
+        // 2,000 tools used twice each, and one used once: a vocabulary read from a capped facet
+        // (most frequent first) would miss the rare one and count its design as makeable.
+        const doc = (name: string, tool: string): SearchDocument => ({ ...PI_CASE, id: `tools--${name}`, package: `tools/${name}`, name, owner: 'tools', tools: [tool] });
+        const docs = Array.from({ length: 4000 }, (_, j) => doc(`${j % 2 ? 'b' : 'a'}${j >> 1}`, `tool ${j >> 1}`));
+        await index.replaceAll([...docs, doc('rare', 'rare lathe')]);
+        expect(sortedIds(await index.search(q({ filters: { tools: ['tool 7'] } })))).toEqual(['tools--a7', 'tools--b7']);
+        expect(ids(await index.search(q({ filters: { tools: ['Rare Lathe'] } })))).toEqual(['tools--rare']);
+      }, 60_000);
+
       it('facility: designs needing at most that level; unknown levels never match', async () => {
         expect(sortedIds(await index.search(q({ filters: { facility: 'apartment' } })))).toEqual(idsOf(MENDEL, AQ_SENSOR, MICROSCOPE));
         expect(sortedIds(await index.search(q({ filters: { facility: 'garage' } })))).toEqual(
@@ -226,8 +238,25 @@ export function runSearchContract(name: string, makeIndex: () => Promise<SearchI
     describe('sort and pagination', () => {
       it('sort=updated: newest first, also with text', async () => {
         expect(ids(await index.search(q({ sort: 'updated', limit: 100 })))).toEqual(browseOrder(FIXTURES));
+        // By relevance the Pi case comes first ("case" in its title); an explicit sort must win over
+        // relevance, not only break its ties (Meilisearch: `sort` before the relevance rules).
+        expect(ids(await index.search(q({ text: 'case' })))).toEqual([PI_CASE.id, LASER_BOX.id]);
         const r = await index.search(q({ text: 'case', sort: 'updated' }));
         expect(ids(r)).toEqual([LASER_BOX.id, PI_CASE.id]);
+      });
+
+      it('sort=cost with text: cheapest first, whatever the relevance', async () => {
+        expect(ids(await index.search(q({ text: 'print' })))[0]).toBe(MENDEL.id);
+        const r = await index.search(q({ text: 'print', sort: 'cost' }));
+        expect(ids(r)).toEqual(expect.arrayContaining([MENDEL.id, AQ_SENSOR.id, MICROSCOPE.id]));
+        expect(ids(r)).toEqual([...r.hits].sort((a, b) => (a.costSort ?? Infinity) - (b.costSort ?? Infinity)).map((h) => h.id));
+      });
+
+      it('relevance ties are broken by updated desc, then id asc (not by insertion order)', async () => {
+        const twin = (name: string): SearchDocument => ({ ...PI_CASE, id: `tie--${name}`, package: `tie/${name}`, name, owner: 'tie', title: 'Zebrawood twin', keywords: [] });
+        await index.upsert([twin('bbb')]);
+        await index.upsert([twin('aaa')]);
+        expect(ids(await index.search(q({ text: 'zebrawood' })))).toEqual(['tie--aaa', 'tie--bbb']);
       });
 
       it('sort=cost: cheapest first, unpriced designs last', async () => {

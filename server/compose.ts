@@ -10,6 +10,8 @@ import { SqlAccountStore } from './store/sql/account-store.ts';
 import { SqlDerivedStore } from './store/sql/derived-store.ts';
 import { importJsonAccounts } from './store/sql/import-json-accounts.ts';
 import { FsArchiveStore } from './store/fs-archives.ts';
+import { SqlThrottles } from './store/sql/throttles.ts';
+import { DEFAULT_RATE_LIMITS, type RateLimits } from './store/throttle-port.ts';
 import { SqlWebSessionStore } from './store/sql/web-session-store.ts';
 
 /**
@@ -17,7 +19,7 @@ import { SqlWebSessionStore } from './store/sql/web-session-store.ts';
  * database (refusing a damaged or newer one), runs pending migrations, and moves accounts left by
  * the JSON-file store into it once.
  */
-export async function buildDeps(config: Pick<Config, 'dataDir' | 'limits' | 'quorum' | 'meili'>, log: (line: string) => void = () => {}): Promise<Deps> {
+export async function buildDeps(config: Pick<Config, 'dataDir' | 'limits' | 'quorum' | 'meili'> & { rateLimits?: RateLimits }, log: (line: string) => void = () => {}): Promise<Deps> {
   const db = openDatabase(databasePath(config.dataDir));
   try {
     const ran = await migrate(db);
@@ -47,6 +49,7 @@ export async function buildDeps(config: Pick<Config, 'dataDir' | 'limits' | 'quo
     db,
     sessions: new SqlWebSessionStore(db),
     search,
+    throttles: new SqlThrottles(db, config.rateLimits ?? DEFAULT_RATE_LIMITS),
     manifests: new ManifestCache(designs),
     limits: config.limits,
     quorum: config.quorum,

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import express, { Router, type Express } from 'express';
 import { OhwError } from '../../schema/errors.ts';
 import type { Deps } from '../services/deps.ts';
@@ -9,11 +10,15 @@ import { searchRoutes } from './routes/search.ts';
 import { healthRoute } from './routes/health.ts';
 import { extraRoutes } from './routes/index.ts';
 import { gitRouter } from './git-bridge.ts';
+import { webSite } from '../web/site.tsx';
 import { JSON_BODY_MAX_BYTES, refuseDeclaredJsonOver } from './upload.ts';
 
 export interface AppOptions {
-  /** Register/log-in attempts per client address per minute. */
-  authAttemptsPerMinute?: number;
+  /**
+   * Express `trust proxy` (config `OHW_TRUST_PROXY`): off by default, so `req.ip` is the socket's
+   * address and a client cannot pick its own rate-limit key with X-Forwarded-For.
+   */
+  trustProxy?: boolean | number | string;
 }
 
 /** The HTTP adapter: routes parse, call a service, map the result. No listen here. */
@@ -22,6 +27,7 @@ export function createApp(deps: Deps, opts: AppOptions = {}): Express {
   app.disable('x-powered-by');
   app.set('etag', 'strong');
   app.set('query parser', 'extended');
+  app.set('trust proxy', opts.trustProxy ?? false);
 
   app.use('/git', gitRouter(deps)); // read-only git smart HTTP, raw responses: outside the JSON API
 
@@ -30,13 +36,14 @@ export function createApp(deps: Deps, opts: AppOptions = {}): Express {
   api.use(express.json({ limit: JSON_BODY_MAX_BYTES }));
   api.use(authenticate(deps));
   api.use(healthRoute(deps));
-  api.use(accountRoutes(deps, { authAttemptsPerMinute: opts.authAttemptsPerMinute ?? 30 }));
+  api.use(accountRoutes(deps));
   api.use(designRoutes(deps));
   api.use(searchRoutes(deps));
   for (const routes of extraRoutes(deps)) api.use(routes);
   app.use('/api/v1', api);
+  app.use(webSite(deps)); // HTML pages (SPEC §7); /api/v1 and /git fall through to the JSON 404
 
   app.use((req, _res, next) => next(new OhwError('NOT_FOUND', `no route for ${req.method} ${req.path}`)));
-  app.use(errorHandler(deps.log));
+  app.use(errorHandler(deps.log, { redact: [path.dirname(deps.db.file)] }));
   return app;
 }

@@ -1,26 +1,28 @@
 import type { NextFunction, Request, Response } from 'express';
-import { OhwError } from '../../schema/errors.ts';
+import type { Deps } from '../services/deps.ts';
+import type { BurstKind } from '../store/throttle-port.ts';
 
 /**
- * A fixed-window limiter per client address, for the password-taking routes (register, log in),
- * where guessing is the threat. In memory: one server process per data dir (see README).
+ * The HTTP side of the throttles (counters live in deps.throttles: rate-limiter-flexible on the
+ * database). The client address is `req.ip`, which honours X-Forwarded-For only when
+ * `OHW_TRUST_PROXY` says the proxy in front is trusted; refusals are 429 with `Retry-After`.
  */
-export function rateLimit(opts: { windowMs: number; max: number }) {
-  const hits = new Map<string, { start: number; count: number }>();
+export const clientAddress = (req: Request): string => req.ip ?? req.socket.remoteAddress ?? 'unknown';
+
+/** Count a password-taking attempt (register) against the caller's address. */
+export function attemptsByAddress(deps: Deps) {
   return (req: Request, _res: Response, next: NextFunction) => {
-    const key = req.ip ?? 'unknown';
-    const now = Date.now();
-    const entry = hits.get(key);
-    if (!entry || now - entry.start >= opts.windowMs) {
-      hits.set(key, { start: now, count: 1 });
-      if (hits.size > 10_000) hits.clear();
-      return next();
-    }
-    entry.count += 1;
-    if (entry.count > opts.max) {
-      const retry = Math.ceil((entry.start + opts.windowMs - now) / 1000);
-      return next(new OhwError('RATE_LIMITED', `too many attempts; try again in ${retry} s`, { details: { retryAfter: retry } }));
-    }
-    next();
+    deps.throttles.attemptFrom(clientAddress(req)).then(() => next(), next);
   };
+}
+
+/**
+ * Run `work` within the account's allowance of `kind`: refused before it starts when none is
+ * left, counted once it succeeded (a refused publish costs nothing).
+ */
+export async function withinAllowance<T>(deps: Deps, kind: BurstKind, account: string, work: () => Promise<T>): Promise<T> {
+  await deps.throttles.assertAllowance(kind, account);
+  const result = await work();
+  await deps.throttles.used(kind, account);
+  return result;
 }

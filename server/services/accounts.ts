@@ -1,40 +1,39 @@
 import { OhwError } from '../../schema/errors.ts';
-import type { Role, Scope } from '../store/ports.ts';
+import type { Account, Role, Scope } from '../store/ports.ts';
+import { enforce, mayAdminister } from '../domain/policy.ts';
 import type { Actor, Deps } from './deps.ts';
 
-const SCOPES: readonly Scope[] = ['publish', 'review', 'admin'];
-const ROLES: readonly Role[] = ['reviewer', 'admin'];
-
-function asStringField(body: Record<string, unknown>, field: string): string {
-  const v = body[field];
-  if (typeof v !== 'string' || v === '') throw new OhwError('INVALID_REQUEST', `"${field}" is required and must be a string`);
-  return v;
-}
-
 /** Register an account; the answer carries a first token with the publish scope. */
-export async function register(deps: Deps, body: Record<string, unknown>) {
-  const account = await deps.accounts.create({
-    name: asStringField(body, 'name'),
-    email: asStringField(body, 'email'),
-    password: asStringField(body, 'password'),
-  });
-  const { token, info } = await deps.accounts.issueToken(account.name, { name: 'default', scopes: ['publish'] });
+export async function register(deps: Deps, body: { name: string; email: string; password: string }) {
+  // One transaction: a failed write never leaves an account without its first token.
+  const { account, token, info } = await deps.accounts.register({ name: body.name, email: body.email, password: body.password }, { name: 'default', scopes: ['publish'] });
   deps.log(`account registered: ${account.name}`);
   return { account: account.name, token, tokenId: info.id, scopes: info.scopes };
 }
 
-/** Log in: exchange name + password for a new token with the requested scopes. */
-export async function createToken(deps: Deps, body: Record<string, unknown>) {
-  const name = asStringField(body, 'name').toLowerCase();
-  const password = asStringField(body, 'password');
-  const scopes = body.scopes === undefined ? ['publish'] : body.scopes;
-  if (!Array.isArray(scopes) || !scopes.length || scopes.some((s) => !SCOPES.includes(s as Scope))) {
-    throw new OhwError('INVALID_REQUEST', `"scopes" must be a non-empty list of: ${SCOPES.join(', ')}`);
+/**
+ * Check a name and password, throttled per client address and per account: the one sign-in
+ * check, shared by `POST /tokens` and the web site's sign-in form. Wrong passwords count against
+ * the account whatever address they come from, so spreading a guessing run over several
+ * addresses still locks the account for a while (RATE_LIMITED, with retryAfter).
+ */
+export async function signIn(deps: Deps, input: { name: string; password: string; address: string }): Promise<Account> {
+  const name = input.name.toLowerCase();
+  await deps.throttles.attemptFrom(input.address);
+  await deps.throttles.assertLoginOpen(name);
+  const account = await deps.accounts.verifyPassword(name, input.password);
+  if (!account) {
+    await deps.throttles.loginFailed(name);
+    throw new OhwError('UNAUTHENTICATED', 'wrong account name or password');
   }
-  const account = await deps.accounts.verifyPassword(name, password);
-  if (!account) throw new OhwError('UNAUTHENTICATED', 'wrong account name or password');
-  const tokenName = typeof body.tokenName === 'string' && body.tokenName ? body.tokenName : 'cli';
-  const { token, info } = await deps.accounts.issueToken(account.name, { name: tokenName, scopes: scopes as Scope[] });
+  return account;
+}
+
+/** Log in: exchange name + password for a new token with the requested scopes. */
+export async function createToken(deps: Deps, body: { name: string; password: string; scopes?: Scope[]; tokenName?: string }, address: string) {
+  const account = await signIn(deps, { name: body.name, password: body.password, address });
+  const scopes = body.scopes ?? ['publish'];
+  const { token, info } = await deps.accounts.issueToken(account.name, { name: body.tokenName ?? 'cli', scopes: [...new Set(scopes)] });
   return { account: account.name, token, tokenId: info.id, scopes: info.scopes };
 }
 
@@ -43,15 +42,9 @@ export async function revokeToken(deps: Deps, actor: Actor, id: string) {
   return { revoked: id };
 }
 
-export async function setRoles(deps: Deps, actor: Actor, name: string, body: Record<string, unknown>) {
-  if (!actor.roles.includes('admin') || !actor.scopes.includes('admin')) {
-    throw new OhwError('FORBIDDEN', 'granting roles needs an admin token (scope "admin")');
-  }
-  const roles = body.roles;
-  if (!Array.isArray(roles) || roles.some((r) => !ROLES.includes(r as Role))) {
-    throw new OhwError('INVALID_REQUEST', `"roles" must be a list of: ${ROLES.join(', ')}`);
-  }
-  const account = await deps.accounts.setRoles(name.toLowerCase(), [...new Set(roles as Role[])]);
+export async function setRoles(deps: Deps, actor: Actor, name: string, body: { roles: Role[] }) {
+  enforce(mayAdminister(actor, 'granting roles'));
+  const account = await deps.accounts.setRoles(name.toLowerCase(), [...new Set(body.roles)]);
   deps.log(`roles of ${account.name} set to [${account.roles.join(', ')}] by ${actor.name}`);
   return { account: account.name, roles: account.roles };
 }

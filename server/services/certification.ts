@@ -9,6 +9,7 @@ import {
   CERT_ID_PATTERN, UID_PATTERN, type CertEvent, type Certificate, type RecordView,
 } from '../../schema/certification/record.ts';
 import { runChecks } from '../domain/certification-checks.ts';
+import { enforce, mayActAsOwner, mayAdminister, mayRequestCertification, mayReview } from '../domain/policy.ts';
 import type { IndexStore } from '../store/ports.ts';
 import { personOf, REGISTRY_PERSON, type Actor, type Deps } from './deps.ts';
 import { announce, refreshDerived } from './derived-views.ts';
@@ -65,9 +66,9 @@ export function requestCertification(deps: Deps, actor: Actor, body: Record<stri
       throw new OhwError('INVALID_REQUEST', 'give {"package": "owner/name", "version": "x.y.z"}');
     }
     const pkg = await requireDesign(deps, body.package);
-    const record = await requireVersion(deps, pkg, body.version);
     const state = await deps.designs.state(pkg);
-    if (!state.owners.includes(actor.name)) throw new OhwError('FORBIDDEN', `only owners of ${pkg} can request its certification (owners: ${state.owners.join(', ')})`);
+    enforce(mayRequestCertification(actor, pkg, state.owners));
+    const record = await requireVersion(deps, pkg, body.version);
     if (state.yanked[record.version]) throw new OhwError('CONFLICT', `${pkg}@${record.version} is yanked; publish a fixed version and request that one`);
     for (const other of await certificationsOf(deps, pkg)) {
       if (other.version === record.version && !['rejected', 'revoked', 'withdrawn', 'expired'].includes(other.state)) {
@@ -115,11 +116,8 @@ async function runAutomaticChecks(deps: Deps, id: string): Promise<void> {
 /** POST /certifications/:id/reviews — a reviewer's assessment; decides when it can. */
 export function reviewCertification(deps: Deps, actor: Actor, id: string, body: unknown) {
   return serialized(deps, async () => {
-    if (!actor.roles.includes('reviewer') || !actor.scopes.includes('review')) {
-      throw new OhwError('FORBIDDEN', 'reviewing needs the reviewer role and a token with the "review" scope (`ohw login --scopes review`)');
-    }
     const { text, view } = await loadRecord(deps, id);
-    if (view.owners.includes(actor.name)) throw new OhwError('FORBIDDEN', `${actor.name} owns ${view.package} (or its upstream) and cannot review it`);
+    enforce(mayReview(actor, view.package, view.owners));
     if (view.state === 'submitted' && !view.checksPassed) {
       throw new OhwError('CONFLICT', `certification ${id} failed its automatic checks and is not in review: ${view.checks.filter((c) => c.result === 'fail').map((c) => `${c.id}: ${c.evidence}`).join('; ')}`);
     }
@@ -159,46 +157,45 @@ type Lifecycle = 'withdraw' | 'suspend' | 'revoke' | 'renew' | 'reinstate' | 're
 export function changeCertification(deps: Deps, actor: Actor, id: string, action: Lifecycle, body: Record<string, unknown>) {
   return serialized(deps, async () => {
     const { text, view } = await loadRecord(deps, id);
-    const isAdmin = actor.roles.includes('admin') && actor.scopes.includes('admin');
     const holders = (await deps.designs.state(view.package)).owners;
-    const isHolder = holders.includes(actor.name);
     const reason = typeof body.reason === 'string' ? body.reason.trim() : '';
     const at = deps.now().toISOString();
     const state = effectiveState(view, deps.now());
-    const need = (ok: boolean, who: string) => { if (!ok) throw new OhwError('FORBIDDEN', `${action} needs ${who}`); };
+    const asHolder = () => enforce(mayActAsOwner(actor, view.package, holders));
+    const asAdmin = () => enforce(mayAdminister(actor, `${action}`));
     let event: Omit<CertEvent, 'seq' | 'prev'>;
     switch (action) {
       case 'withdraw':
-        need(isHolder || isAdmin, `an owner of ${view.package} or an admin`);
+        asHolder();
         assertTransition(state, 'withdrawn', 'withdraw');
         event = { type: 'withdrawn', at, actor: actor.name, data: reason ? { reason } : {} };
         break;
       case 'suspend':
-        need(isAdmin, 'an admin token');
+        asAdmin();
         if (!reason) throw new OhwError('INVALID_REQUEST', 'suspending needs a "reason"');
         assertTransition(state, 'suspended', 'suspend');
         event = { type: 'suspended', at, actor: actor.name, data: { reason } };
         break;
       case 'revoke':
-        need(isAdmin, 'an admin token');
+        asAdmin();
         if (!reason) throw new OhwError('INVALID_REQUEST', 'revoking needs a "reason": it stays public with the certificate');
         assertTransition(state, 'revoked', 'revoke');
         event = { type: 'revoked', at, actor: actor.name, data: { reason } };
         break;
       case 'reinstate':
-        need(isAdmin, 'an admin token');
+        asAdmin();
         if (state !== 'suspended') refuseTransition(state, 'reinstate');
         event = { type: 'reinstated', at, actor: actor.name, data: reason ? { reason } : {} };
         break;
       case 'renew': {
-        need(isHolder || isAdmin, `an owner of ${view.package} or an admin`);
+        asHolder();
         if (state !== 'certified' && state !== 'expired') refuseTransition(state, 'renew');
         const base = Math.max(deps.now().getTime(), new Date(view.certificate!.validUntil).getTime());
         event = { type: 'renewed', at, actor: actor.name, data: { validUntil: new Date(base + VALIDITY_MS).toISOString() } };
         break;
       }
       case 'resubmit': {
-        need(isHolder, `an owner of ${view.package}`);
+        enforce(mayRequestCertification(actor, view.package, holders));
         assertTransition(state, 'submitted', 'resubmit');
         if (typeof body.version !== 'string') throw new OhwError('INVALID_REQUEST', 'resubmitting needs the new "version"');
         const record = await requireVersion(deps, view.package, body.version);

@@ -3,6 +3,7 @@ import type { AccountStore, ArchiveStore, DerivedStore, DesignStore, IndexStore,
 import type { Database } from '../store/sql/database.ts';
 import type { SearchIndex } from '../search/port.ts';
 import type { ManifestCache } from './manifest-cache.ts';
+import type { Throttles } from '../store/throttle-port.ts';
 import type { WebSessionStore } from '../store/web-session-port.ts';
 
 /** What every use case may touch: ports, never concrete adapters. Built in main.ts or a test. */
@@ -19,6 +20,8 @@ export interface Deps {
   /** Browser sign-in sessions (the web site). */
   sessions: WebSessionStore;
   search: SearchIndex;
+  /** Rate limits per address and per account, shared by the API and the web sign-in. */
+  throttles: Throttles;
   manifests: ManifestCache;
   limits: PackageLimits;
   quorum: number;

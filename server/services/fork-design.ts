@@ -6,6 +6,7 @@ import type { PackageState } from '../store/ports.ts';
 import { personOf, type Actor, type Deps } from './deps.ts';
 import { announce, latestVisible, refreshDerived } from './derived-views.ts';
 import { noteFork } from './forks.ts';
+import { enforce, mayCreateIn } from '../domain/policy.ts';
 import { readDesign, requireDesign } from './read-design.ts';
 
 export interface ForkRequest {
@@ -29,15 +30,11 @@ export interface ForkRequest {
  */
 export async function forkDesign(deps: Deps, req: ForkRequest): Promise<Awaited<ReturnType<typeof readDesign>>> {
   const { actor } = req;
-  if (!actor.scopes.includes('publish')) {
-    throw new OhwError('FORBIDDEN', 'this token does not have the "publish" scope (forking creates a package)');
-  }
-  const upstream = await requireDesign(deps, req.from);
   const owner = req.owner ?? actor.name;
+  // Forking creates a package: the same rule as publishing a new design.
+  enforce(mayCreateIn(actor, owner));
+  const upstream = await requireDesign(deps, req.from);
   const target = parsePackageName(`${owner}/${req.name ?? upstream.split('/')[1]!}`).full;
-  if (owner !== actor.name && !actor.roles.includes('admin')) {
-    throw new OhwError('FORBIDDEN', `${actor.name} can only fork into their own name (${actor.name}/…), not ${owner}/…`);
-  }
 
   const [versions, state] = await Promise.all([deps.designs.versions(upstream), deps.designs.state(upstream)]);
   let forkPoint: string;

@@ -11,6 +11,7 @@ import { personOf, type Actor, type Deps } from './deps.ts';
 import { announce, refreshDerived } from './derived-views.ts';
 import { resolvePublishDependencies } from './resolve-dependencies.ts';
 import { checkForkLineage } from './fork-lineage.ts';
+import { enforce, hasScope, mayActAsOwner, mayCreateIn } from '../domain/policy.ts';
 
 export interface PublishRequest {
   pkg: string;
@@ -40,9 +41,7 @@ export interface PublishResult {
 export async function publishVersion(deps: Deps, req: PublishRequest): Promise<PublishResult> {
   const { full: pkg } = parsePackageName(req.pkg);
   parseVersion(req.version);
-  if (!req.actor.scopes.includes('publish')) {
-    throw new OhwError('FORBIDDEN', 'this token does not have the "publish" scope');
-  }
+  if (!hasScope(req.actor, 'publish')) throw new OhwError('FORBIDDEN', 'this token does not have the "publish" scope');
   if (req.sourceCommit !== undefined && !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(req.sourceCommit)) {
     throw new OhwError('INVALID_REQUEST', `invalid source commit "${req.sourceCommit}": expected a full git object id`);
   }
@@ -55,10 +54,7 @@ export async function publishVersion(deps: Deps, req: PublishRequest): Promise<P
     }
   } else {
     // The owner segment is a namespace: a new design lives under its publisher's account name.
-    const owner = pkg.split('/')[0]!;
-    if (owner !== req.actor.name && !req.actor.roles.includes('admin')) {
-      throw new OhwError('FORBIDDEN', `${req.actor.name} cannot create designs under "${owner}/": publish as ${req.actor.name}/${pkg.split('/')[1]}, or ask an owner of an existing ${owner}/ design to add you`);
-    }
+    enforce(mayCreateIn(req.actor, pkg.split('/')[0]!));
     const similar = findTooSimilar(pkg, await deps.designs.list());
     if (similar) {
       throw new OhwError('NAME_TOO_SIMILAR', `"${pkg}" is too similar to the existing design "${similar}"; choose a more distinct name`);
@@ -121,10 +117,7 @@ export async function publishVersion(deps: Deps, req: PublishRequest): Promise<P
 }
 
 export async function assertOwner(deps: Deps, pkg: string, actor: Actor): Promise<void> {
-  const state = await deps.designs.state(pkg);
-  if (!state.owners.includes(actor.name) && !actor.roles.includes('admin')) {
-    throw new OhwError('FORBIDDEN', `${actor.name} is not an owner of ${pkg} (owners: ${state.owners.join(', ')})`);
-  }
+  enforce(mayActAsOwner(actor, pkg, (await deps.designs.state(pkg)).owners));
 }
 
 /** Line and column of a top-level key's value in design.yaml (the validator accepted it). */

@@ -8,6 +8,7 @@ import { createApp } from '../../server/http/app.ts';
 import { DEFAULT_LIMITS, type PackageLimits } from '../../schema/package-rules.ts';
 import { writeArchive } from '../../schema/archive.ts';
 import type { Deps } from '../../server/services/deps.ts';
+import type { RateLimits } from '../../server/store/throttle-port.ts';
 import type { PackageFile } from '../../schema/package-file.ts';
 import { starterFiles, type StarterAnswers } from '../../cli/starter-design.ts';
 
@@ -15,20 +16,34 @@ export interface TestRegistry {
   dataDir: string;
   deps: Deps;
   app: Express;
+  /** What the registry logged (deps.log), oldest first. */
+  logs: string[];
   /** Register an account and return a publish token. */
   account(name: string): Promise<string>;
   cleanup(): Promise<void>;
 }
 
-export async function makeRegistry(opts: { limits?: Partial<PackageLimits>; quorum?: number } = {}): Promise<TestRegistry> {
+/** Rate limits no ordinary test reaches; tests of the limits pass their own. */
+export const GENEROUS_RATE_LIMITS: RateLimits = {
+  authPerAddressPerMinute: 100_000,
+  loginFailuresPerAccount: 100_000,
+  loginLockSeconds: 60,
+  newDesigns: { burst: 100_000, everySeconds: 1 },
+  versions: { burst: 100_000, everySeconds: 1 },
+  yanks: { burst: 100_000, everySeconds: 1 },
+};
+
+export async function makeRegistry(opts: { limits?: Partial<PackageLimits>; quorum?: number; rateLimits?: Partial<RateLimits>; trustProxy?: boolean | number | string } = {}): Promise<TestRegistry> {
   const dataDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'ohw-test-'));
   const logs: string[] = [];
-  const deps = await buildDeps({ dataDir, limits: { ...DEFAULT_LIMITS, ...opts.limits }, quorum: opts.quorum ?? 2 }, (l) => logs.push(l));
-  const app = createApp(deps, { authAttemptsPerMinute: 10_000 });
+  const rateLimits = { ...GENEROUS_RATE_LIMITS, ...opts.rateLimits };
+  const deps = await buildDeps({ dataDir, limits: { ...DEFAULT_LIMITS, ...opts.limits }, quorum: opts.quorum ?? 2, rateLimits }, (l) => logs.push(l));
+  const app = createApp(deps, opts.trustProxy === undefined ? {} : { trustProxy: opts.trustProxy });
   return {
     dataDir,
     deps,
     app,
+    logs,
     async account(name: string) {
       const res = await request(app).post('/api/v1/accounts').send({ name, email: `${name}@example.org`, password: 'correct horse battery' });
       if (res.status !== 201) throw new Error(`register ${name}: ${res.status} ${JSON.stringify(res.body)}`);

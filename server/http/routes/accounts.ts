@@ -2,16 +2,17 @@ import { Router } from 'express';
 import type { Deps } from '../../services/deps.ts';
 import { createToken, register, revokeToken, setRoles } from '../../services/accounts.ts';
 import { requireActor } from '../auth.ts';
-import { rateLimit } from '../rate-limit.ts';
+import { body } from '../body-schemas.ts';
+import { attemptsByAddress, clientAddress } from '../rate-limit.ts';
 
-export function accountRoutes(deps: Deps, opts: { authAttemptsPerMinute: number }): Router {
+export function accountRoutes(deps: Deps): Router {
   const r = Router();
-  const limited = rateLimit({ windowMs: 60_000, max: opts.authAttemptsPerMinute });
-  r.post('/accounts', limited, async (req, res) => {
-    res.status(201).json(await register(deps, req.body ?? {}));
+  r.post('/accounts', attemptsByAddress(deps), body('register'), async (req, res) => {
+    res.status(201).json(await register(deps, req.body));
   });
-  r.post('/tokens', limited, async (req, res) => {
-    res.status(201).json(await createToken(deps, req.body ?? {}));
+  // Throttled inside signIn (per address and per account), the same check the web sign-in uses.
+  r.post('/tokens', body('login'), async (req, res) => {
+    res.status(201).json(await createToken(deps, req.body, clientAddress(req)));
   });
   r.get('/tokens', async (req, res) => {
     res.json({ tokens: await deps.accounts.listTokens(requireActor(req).name) });
@@ -19,8 +20,8 @@ export function accountRoutes(deps: Deps, opts: { authAttemptsPerMinute: number 
   r.delete('/tokens/:id', async (req, res) => {
     res.json(await revokeToken(deps, requireActor(req), req.params.id!));
   });
-  r.put('/accounts/:name/roles', async (req, res) => {
-    res.json(await setRoles(deps, requireActor(req), req.params.name!, req.body ?? {}));
+  r.put('/accounts/:name/roles', body('roles'), async (req, res) => {
+    res.json(await setRoles(deps, requireActor(req), req.params.name!, req.body));
   });
   r.get('/me', async (req, res) => {
     const actor = requireActor(req);

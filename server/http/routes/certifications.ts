@@ -4,13 +4,14 @@ import type { Deps } from '../../services/deps.ts';
 import { changeCertification, readCertificate, readCertification, requestCertification, reviewCertification } from '../../services/certification.ts';
 import { badgeSvg } from '../../domain/badge.ts';
 import { requireActor } from '../auth.ts';
+import { body, validateBody } from '../body-schemas.ts';
 
 const ACTIONS = ['withdraw', 'suspend', 'revoke', 'renew', 'reinstate', 'resubmit'] as const;
 
 export function certificationRoutes(deps: Deps): Router {
   const r = Router();
-  r.post('/certifications', async (req, res) => {
-    const result = await requestCertification(deps, requireActor(req), req.body ?? {});
+  r.post('/certifications', body('certificationRequest'), async (req, res) => {
+    const result = await requestCertification(deps, requireActor(req), req.body);
     res.status(201).location(`/api/v1/certifications/${result.id}`).json(result);
   });
   r.get('/certifications/:id', async (req, res) => {
@@ -22,7 +23,9 @@ export function certificationRoutes(deps: Deps): Router {
   r.post('/certifications/:id/:action', async (req, res) => {
     const action = req.params.action as (typeof ACTIONS)[number];
     if (!ACTIONS.includes(action)) throw new OhwError('NOT_FOUND', `no certification action "${req.params.action}" (actions: ${ACTIONS.join(', ')})`);
-    res.json(await changeCertification(deps, requireActor(req), req.params.id!, action, req.body ?? {}));
+    const actor = requireActor(req);
+    validateBody('lifecycle', req.body ?? {});
+    res.json(await changeCertification(deps, actor, req.params.id!, action, req.body ?? {}));
   });
   r.get('/certificates/:uid/badge.svg', async (req, res) => {
     const c = await readCertificate(deps, req.params.uid!);

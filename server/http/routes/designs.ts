@@ -8,6 +8,8 @@ import { setYanked } from '../../services/yank-version.ts';
 import { changeOwners } from '../../services/owners.ts';
 import { requireActor } from '../auth.ts';
 import { receiveUpload } from '../upload.ts';
+import { body } from '../body-schemas.ts';
+import { withinAllowance } from '../rate-limit.ts';
 
 const pkgOf = (req: Request) => `${req.params.owner}/${req.params.name}`;
 
@@ -29,7 +31,9 @@ export function designRoutes(deps: Deps): Router {
     const source = req.headers['x-ohw-source-commit'];
     const input: Parameters<typeof publishVersion>[1] = { pkg: pkgOf(req), version: req.params.version!, archive, actor };
     if (typeof source === 'string' && source) input.sourceCommit = source;
-    const result = await publishVersion(deps, input);
+    // A burst, then a steady rate, per account: new designs and new versions counted apart.
+    const kind = (await deps.designs.exists(input.pkg)) ? 'versions' : 'newDesigns';
+    const result = await withinAllowance(deps, kind, actor.name, () => publishVersion(deps, input));
     res.status(201).location(`/api/v1/designs/${result.package}/versions/${result.version}`).json(result);
   });
 
@@ -72,25 +76,22 @@ export function designRoutes(deps: Deps): Router {
     }).send(Buffer.from(data));
   });
 
-  r.post('/designs/:owner/:name/versions/:version/yank', async (req, res) => {
+  r.post('/designs/:owner/:name/versions/:version/yank', body('yank'), async (req, res) => {
     const input: Parameters<typeof setYanked>[1] = { pkg: pkgOf(req), version: req.params.version!, actor: requireActor(req), yanked: true };
-    if (typeof req.body?.reason === 'string') input.reason = req.body.reason;
-    res.json(await setYanked(deps, input));
+    if (req.body.reason) input.reason = req.body.reason;
+    res.json(await withinAllowance(deps, 'yanks', input.actor.name, () => setYanked(deps, input)));
   });
 
   r.delete('/designs/:owner/:name/versions/:version/yank', async (req, res) => {
-    res.json(await setYanked(deps, { pkg: pkgOf(req), version: req.params.version!, actor: requireActor(req), yanked: false }));
+    const actor = requireActor(req);
+    res.json(await withinAllowance(deps, 'yanks', actor.name, () => setYanked(deps, { pkg: pkgOf(req), version: req.params.version!, actor, yanked: false })));
   });
 
-  r.put('/designs/:owner/:name/owners', async (req, res) => {
-    const body = req.body ?? {};
-    const lists = (v: unknown) => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined);
-    if ((body.add !== undefined && !lists(body.add)) || (body.remove !== undefined && !lists(body.remove))) {
-      throw new OhwError('INVALID_REQUEST', '"add" and "remove" must be lists of account names');
-    }
+  r.put('/designs/:owner/:name/owners', body('owners'), async (req, res) => {
+    const change = req.body as { add?: string[]; remove?: string[] };
     const input: Parameters<typeof changeOwners>[1] = { pkg: pkgOf(req), actor: requireActor(req) };
-    if (body.add) input.add = body.add;
-    if (body.remove) input.remove = body.remove;
+    if (change.add) input.add = change.add;
+    if (change.remove) input.remove = change.remove;
     res.json(await changeOwners(deps, input));
   });
 

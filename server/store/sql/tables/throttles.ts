@@ -1,0 +1,4 @@
+/** Rate-limit counters, written by rate-limiter-flexible's SQLite store (server/store/sql/throttles.ts). */
+export interface ThrottleTables {
+  throttles: { key: string; points: number; expire: number | null };
+}

@@ -16,6 +16,7 @@ export const EXIT_OF: Record<ErrorCode, number> = {
   CONFLICT: EXIT.user,
   INVALID_TRANSITION: EXIT.user,
   TOO_LARGE: EXIT.user,
+  UNSUPPORTED_MEDIA_TYPE: EXIT.user,
   RATE_LIMITED: EXIT.network,
   SEARCH_UNAVAILABLE: EXIT.network,
   INTEGRITY: EXIT.network,

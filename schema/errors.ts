@@ -15,6 +15,8 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'INVALID_TRANSITION'
   | 'TOO_LARGE'
+  /** An upload of a type the route does not take (e.g. a build photo that is not png/jpeg/webp). */
+  | 'UNSUPPORTED_MEDIA_TYPE'
   | 'RATE_LIMITED'
   | 'SEARCH_UNAVAILABLE'
   /** Stored data failed its integrity check; the message names the design. */

@@ -136,6 +136,9 @@ export interface Part {
 
 export interface QualityControlStep { step: string; method: string; acceptance: string }
 
+/** An admissible performance criterion (e.g. blocks per hour ≥ 300), which build reports measure. */
+export interface PerformanceCriterion { id: string; metric: string; unit: string; target: number; comparison: '>=' | '<=' }
+
 export interface Production {
   processes: ProcessCode[];
   tools?: string[];
@@ -144,6 +147,7 @@ export interface Production {
   estimatedBuildHours?: number;
   qualityControl?: QualityControlStep[];
   training?: string;
+  performance?: PerformanceCriterion[];
 }
 
 export interface Feedstock { material: string; form?: string; localSourcing?: string }

@@ -10,6 +10,8 @@ import { SqlAccountStore } from './store/sql/account-store.ts';
 import { SqlDerivedStore } from './store/sql/derived-store.ts';
 import { importJsonAccounts } from './store/sql/import-json-accounts.ts';
 import { FsArchiveStore } from './store/fs-archives.ts';
+import { SqlProductionStore } from './store/sql/production-store.ts';
+import { FsPhotoStore } from './store/fs-photos.ts';
 import { SqlThrottles } from './store/sql/throttles.ts';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from './store/throttle-port.ts';
 import { SqlWebSessionStore } from './store/sql/web-session-store.ts';
@@ -49,6 +51,8 @@ export async function buildDeps(config: Pick<Config, 'dataDir' | 'limits' | 'quo
     db,
     sessions: new SqlWebSessionStore(db),
     search,
+    production: new SqlProductionStore(db),
+    photos: new FsPhotoStore({ dataDir: config.dataDir }),
     throttles: new SqlThrottles(db, config.rateLimits ?? DEFAULT_RATE_LIMITS),
     manifests: new ManifestCache(designs),
     limits: config.limits,

@@ -3,6 +3,7 @@ import type { AccountStore, ArchiveStore, DerivedStore, DesignStore, IndexStore,
 import type { Database } from '../store/sql/database.ts';
 import type { SearchIndex } from '../search/port.ts';
 import type { ManifestCache } from './manifest-cache.ts';
+import type { PhotoStore, ProductionStore } from '../store/production-port.ts';
 import type { Throttles } from '../store/throttle-port.ts';
 import type { WebSessionStore } from '../store/web-session-port.ts';
 
@@ -20,6 +21,10 @@ export interface Deps {
   /** Browser sign-in sessions (the web site). */
   sessions: WebSessionStore;
   search: SearchIndex;
+  /** Producer profiles, pledges, runs and offers (issue 16). */
+  production: ProductionStore;
+  /** Build report photos on disk. */
+  photos: PhotoStore;
   /** Rate limits per address and per account, shared by the API and the web sign-in. */
   throttles: Throttles;
   manifests: ManifestCache;

@@ -3,6 +3,8 @@ import type { Deps } from '../../services/deps.ts';
 import { certificationRoutes } from './certifications.ts';
 import { forkRoutes } from './forks.ts';
 import { bomRoutes } from './bom.ts';
+import { productionRoutes } from './production.ts';
+import { buildRoutes } from './builds.ts';
 
 /** Routes of later capabilities (BOM, forks, certification), registered in one place. */
 export function extraRoutes(deps: Deps): Router[] {
@@ -10,5 +12,7 @@ export function extraRoutes(deps: Deps): Router[] {
     certificationRoutes(deps),
     forkRoutes(deps),
     bomRoutes(deps),
+    productionRoutes(deps),
+    buildRoutes(deps),
   ];
 }

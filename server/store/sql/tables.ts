@@ -4,6 +4,7 @@
  */
 import type { AccountTables } from './tables/accounts.ts';
 import type { DerivedTables } from './tables/derived.ts';
+import type { ProductionTables } from './tables/production.ts';
 import type { ThrottleTables } from './tables/throttles.ts';
 import type { WebTables } from './tables/web.ts';
 
@@ -13,4 +14,4 @@ export interface MetaTables {
   meta: { key: string; value: string };
 }
 
-export interface Tables extends MetaTables, AccountTables, DerivedTables, WebTables, ThrottleTables {}
+export interface Tables extends MetaTables, AccountTables, DerivedTables, WebTables, ThrottleTables, ProductionTables {}

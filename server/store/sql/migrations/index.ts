@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import * as m001 from './001-accounts.ts';
 import * as m002 from './002-derived.ts';
 import * as m003 from './003-web-sessions.ts';
+import * as m004 from './004-production.ts';
 import * as m005 from './005-throttles.ts';
 
 export interface Migration {
@@ -14,4 +15,4 @@ export interface Migration {
   up(db: Kysely<unknown>): Promise<void>;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m005];
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005];

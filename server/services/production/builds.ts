@@ -1,0 +1,120 @@
+/**
+ * Build reports: public, append-only facts in index.git (`builds/<owner>/<name>/<version>.jsonl`),
+ * each report and each endorsement its own commit authored by the actor's no-reply identity. The
+ * design's derived views (package read, search document) are refreshed after each one.
+ */
+import { OhwError } from '../../../schema/errors.ts';
+import {
+  appendLine, buildsPath, markHolders, parseBuildReport, parseLines, performanceOf, replayBuilds, summarizeBuilds,
+  type ReportView,
+} from '../../domain/production/builds.ts';
+import type { IndexStore } from '../../store/ports.ts';
+import { personOf, type Actor, type Deps } from '../deps.ts';
+import { announce, refreshDerived } from '../derived-views.ts';
+import { requireDesign, requireVersion } from '../read-design.ts';
+import { latestVisible } from '../../domain/visible-versions.ts';
+
+/** One writer at a time per index: the append reads the file it extends. */
+const queues = new WeakMap<IndexStore, Promise<unknown>>();
+function serialized<T>(deps: Deps, work: () => Promise<T>): Promise<T> {
+  const prev = queues.get(deps.index) ?? Promise.resolve();
+  const next = prev.then(work, work);
+  queues.set(deps.index, next.catch(() => undefined));
+  return next;
+}
+
+async function reportsOf(deps: Deps, pkg: string, version: string): Promise<ReportView[]> {
+  return replayBuilds(parseLines(await deps.index.read(buildsPath(pkg, version))));
+}
+
+/** POST /designs/:owner/:name/versions/:version/builds */
+export function reportBuild(deps: Deps, actor: Actor, rawPkg: string, version: string, body: unknown) {
+  return serialized(deps, async () => {
+    const pkg = await requireDesign(deps, rawPkg);
+    const record = await requireVersion(deps, pkg, version);
+    const manifest = await deps.manifests.get(pkg, record.version);
+    const report = parseBuildReport(body, manifest);
+    for (const ph of report.photos) {
+      if (!(await deps.photos.has(ph.slice('sha256:'.length)))) {
+        throw new OhwError('INVALID_REQUEST', `photos: ${ph} was not uploaded; upload it first (POST /api/v1/photos)`);
+      }
+    }
+    const path = buildsPath(pkg, record.version);
+    const text = await deps.index.read(path);
+    if (report.corrects) {
+      const old = replayBuilds(parseLines(text)).find((r) => r.id === report.corrects);
+      if (!old) throw new OhwError('INVALID_REQUEST', `corrects: report ${report.corrects} of ${pkg}@${record.version} not found`);
+      if (old.reporter !== actor.name) throw new OhwError('FORBIDDEN', `report ${report.corrects} is ${old.reporter}'s; a correction comes from its reporter`);
+    }
+    const { text: next, seq } = appendLine(text, { type: 'report', at: deps.now().toISOString(), actor: actor.name, data: { ...report } });
+    await announce(deps, pkg);
+    const commit = await deps.index.commit([{ path, content: next }], personOf(actor), `build report ${seq} of ${pkg}@${record.version}: ${report.outcome}`);
+    await refreshDerived(deps, pkg, `builds of ${pkg}`);
+    const view = (await reportsOf(deps, pkg, record.version)).find((r) => r.id === String(seq))!;
+    return { package: pkg, version: record.version, ...view, record: { path, commit, repository: '/git/index.git' } };
+  });
+}
+
+/** POST …/builds/:id/endorse — an owner vouches for a report (its reporter may then use the certified mark). */
+export function endorseBuild(deps: Deps, actor: Actor, rawPkg: string, version: string, id: string) {
+  return serialized(deps, async () => {
+    const pkg = await requireDesign(deps, rawPkg);
+    const record = await requireVersion(deps, pkg, version);
+    const owners = (await deps.designs.state(pkg)).owners;
+    if (!owners.includes(actor.name)) throw new OhwError('FORBIDDEN', `only owners of ${pkg} endorse its build reports (owners: ${owners.join(', ')})`);
+    const path = buildsPath(pkg, record.version);
+    const text = await deps.index.read(path);
+    const report = replayBuilds(parseLines(text)).find((r) => r.id === id);
+    if (!report) throw new OhwError('NOT_FOUND', `build report ${id} of ${pkg}@${record.version} not found`);
+    if (report.endorsedBy.includes(actor.name)) throw new OhwError('CONFLICT', `you have already endorsed report ${id}`);
+    const { text: next } = appendLine(text, { type: 'endorsement', at: deps.now().toISOString(), actor: actor.name, data: { report: id } });
+    await announce(deps, pkg);
+    await deps.index.commit([{ path, content: next }], personOf(actor), `endorse build report ${id} of ${pkg}@${record.version}`);
+    await refreshDerived(deps, pkg, `builds of ${pkg}`);
+    return (await reportsOf(deps, pkg, record.version)).find((r) => r.id === id)!;
+  });
+}
+
+/** GET …/versions/:version/builds */
+export async function listBuilds(deps: Deps, rawPkg: string, version: string) {
+  const pkg = await requireDesign(deps, rawPkg);
+  const record = await requireVersion(deps, pkg, version);
+  const manifest = await deps.manifests.get(pkg, record.version);
+  const reports = await reportsOf(deps, pkg, record.version);
+  const owners = (await deps.designs.state(pkg)).owners;
+  return {
+    package: pkg,
+    version: record.version,
+    summary: summarizeBuilds(reports, performanceOf(manifest), owners, 0),
+    reports: [...reports].reverse(),
+    record: { path: buildsPath(pkg, record.version), repository: '/git/index.git' },
+  };
+}
+
+/** Builds across every version of a design, for the package read and the search document. */
+export async function buildsSummaryOf(deps: Deps, pkg: string) {
+  const paths = await deps.index.list(`builds/${pkg}/`);
+  const all: Array<ReportView & { version: string }> = [];
+  for (const path of paths) {
+    const version = path.slice(`builds/${pkg}/`.length, -'.jsonl'.length);
+    for (const r of replayBuilds(parseLines(await deps.index.read(path)))) all.push({ ...r, version });
+  }
+  if (!all.length) return undefined;
+  const [versions, state] = await Promise.all([deps.designs.versions(pkg), deps.designs.state(pkg)]);
+  const latest = latestVisible(versions, state);
+  const criteria = latest ? performanceOf(await deps.manifests.get(pkg, latest.version)) : [];
+  all.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  const s = summarizeBuilds(all, criteria, state.owners);
+  return { ...s, latest: s.latest.map((r) => ({ id: r.id, version: (r as ReportView & { version: string }).version, at: r.at, reporter: r.reporter, outcome: r.outcome, region: r.region })) };
+}
+
+/** Who may use the certified mark of `pkg@version`. */
+export async function markHoldersOf(deps: Deps, pkg: string, version: string) {
+  const owners = (await deps.designs.state(pkg)).owners;
+  return markHolders(await reportsOf(deps, pkg, version), owners);
+}
+
+/** For the certification checks: current reports of a version, with whether the reporter is independent. */
+export async function buildEvidence(deps: Deps, pkg: string, version: string, owners: readonly string[]) {
+  return (await reportsOf(deps, pkg, version)).map((r) => ({ ...r, independent: !owners.includes(r.reporter) }));
+}

@@ -12,6 +12,7 @@ import { announce, refreshDerived } from './derived-views.ts';
 import { resolvePublishDependencies } from './resolve-dependencies.ts';
 import { checkForkLineage } from './fork-lineage.ts';
 import { enforce, hasScope, mayActAsOwner, mayCreateIn } from '../domain/policy.ts';
+import { revokeLeakedTokens } from './leaked-tokens.ts';
 
 export interface PublishRequest {
   pkg: string;
@@ -62,6 +63,8 @@ export async function publishVersion(deps: Deps, req: PublishRequest): Promise<P
   }
 
   const files = await readArchive(req.archive, deps.limits);
+  const leaked = await revokeLeakedTokens(deps, files);
+  if (leaked.length) throw new OhwError('INVALID_ARCHIVE', `the package contains ${leaked.length} live registry token(s); they have been revoked and nothing was published`, { issues: leaked });
   const validation = validateDesign(designSource(files));
   const errors = validation.issues.filter((i) => i.severity === 'error');
   if (!validation.manifest || errors.length) {

@@ -3,6 +3,7 @@ import type { Deps } from '../../services/deps.ts';
 import { certificationRoutes } from './certifications.ts';
 import { forkRoutes } from './forks.ts';
 import { bomRoutes } from './bom.ts';
+import { openApiRoutes } from './openapi.ts';
 import { productionRoutes } from './production.ts';
 import { buildRoutes } from './builds.ts';
 
@@ -12,6 +13,7 @@ export function extraRoutes(deps: Deps): Router[] {
     certificationRoutes(deps),
     forkRoutes(deps),
     bomRoutes(deps),
+    openApiRoutes(),
     productionRoutes(deps),
     buildRoutes(deps),
   ];

@@ -1,0 +1,77 @@
+/**
+ * What a design page shows, gathered from the same services the JSON API answers with: the
+ * package read, the version read, the exploded BOM, where-used, forks and certifications. No
+ * rule is decided here; "latest" is the package read's, which asks latestVisible.
+ */
+import { OhwError } from '../../schema/errors.ts';
+import type { Deps } from '../services/deps.ts';
+import { readDesign, readVersion } from '../services/read-design.ts';
+import { bomOfVersion, type BomReport } from '../services/explode-bom.ts';
+import { dependentsOf, type DependentsReport } from '../services/dependents.ts';
+import { readForks, type ForksView } from '../services/upstream-changes.ts';
+import { certificationsOf } from '../services/certification.ts';
+import type { PackageRead } from '../services/package-read.ts';
+import { renderMarkdown } from './markdown.ts';
+import { rasterTypeOf } from './raster.ts';
+
+export type VersionRead = Awaited<ReturnType<typeof readVersion>>;
+
+export interface DesignView {
+  pkg: PackageRead;
+  version: VersionRead;
+  readmeHtml: string | undefined;
+  images: string[];
+  bom?: BomReport;
+  bomError?: string;
+  batch: number;
+  dependents: DependentsReport;
+  forks: ForksView;
+  certifications: Awaited<ReturnType<typeof certificationsOf>>;
+}
+
+/** Images shown on the page: the declared photos first, then other raster files; at most 6. */
+const MAX_IMAGES = 6;
+/** README bytes rendered; longer READMEs are cut (the file stays downloadable in full). */
+export const MAX_README_BYTES = 512 * 1024;
+
+export const versionBase = (pkg: string, version: string) => `/designs/${pkg}/v/${version}`;
+
+/** The version a bare `/designs/:owner/:name` shows: the package read's `latest`. */
+export async function latestVersionOf(deps: Deps, raw: string): Promise<string> {
+  const pkg = await readDesign(deps, raw);
+  if (!pkg.latest) throw new OhwError('NOT_FOUND', `${pkg.package} has no version that is not yanked; see its versions with \`ohw info ${pkg.package}\``);
+  return pkg.latest;
+}
+
+export async function readmeOf(deps: Deps, pkg: string, version: VersionRead): Promise<string | undefined> {
+  const path = version.manifest.docs.readme;
+  const data = await deps.designs.readFile(pkg, version.version, path);
+  if (!data) return undefined;
+  const text = Buffer.from(data.subarray(0, MAX_README_BYTES)).toString('utf8');
+  const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
+  return renderMarkdown(text, { base: versionBase(pkg, version.version), dir, files: new Set(version.files.map((f) => f.path)) });
+}
+
+export async function designView(deps: Deps, raw: string, versionId: string, batch: number): Promise<DesignView> {
+  const version = await readVersion(deps, raw, versionId);
+  const pkgName = version.package;
+  const [pkg, readmeHtml, dependents, forks, certifications] = await Promise.all([
+    readDesign(deps, pkgName),
+    readmeOf(deps, pkgName, version),
+    dependentsOf(deps, pkgName),
+    readForks(deps, pkgName),
+    certificationsOf(deps, pkgName),
+  ]);
+  const files = new Set(version.files.map((f) => f.path));
+  const photos = (version.manifest.docs.photos ?? []).filter((p) => files.has(p) && rasterTypeOf(p));
+  const others = version.files.map((f) => f.path).filter((p) => rasterTypeOf(p) && !photos.includes(p));
+  const view: DesignView = { pkg, version, readmeHtml, images: [...photos, ...others].slice(0, MAX_IMAGES), batch, dependents, forks, certifications };
+  try {
+    view.bom = await bomOfVersion(deps, pkgName, version.version, { batch });
+  } catch (e) {
+    // A BOM that cannot be exploded (a sub-assembly gone) must not take the page down.
+    if (!(e instanceof OhwError)) throw e;
+    view.bomError = e.message;
+  }
+  return view;
+}

@@ -40,6 +40,10 @@ export function exportCommand(program: Command): void {
         throw new CliError('OKH-LOSH requires a repository URL and this design names none: pass --repo <url>', EXIT.user);
       }
       const out = exportManifest(manifest, format, designUrl ? { designUrl } : {});
+      if (out.missing.length && format !== 'oshwa') {
+        const why = Object.entries(manifest.notProvided ?? {}).map(([k, v]) => `${k}: ${v}`).join('; ');
+        throw new CliError(`${format} requires ${out.missing.join(', ')}, which ${manifest.name} does not have${why ? ` (not provided by its source: ${why})` : ''}`, EXIT.user);
+      }
       if (flags.out) {
         fs.mkdirSync(path.dirname(path.resolve(flags.out)), { recursive: true });
         fs.writeFileSync(flags.out, out.text);

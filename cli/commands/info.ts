@@ -8,6 +8,8 @@ interface DesignView {
   versions: Array<{ version: string; checksum: string; yanked: boolean; publishedAt: string }>;
   forkOf: { package: string; version: string } | null; forks: number;
   certifications: { state: string; uid?: string; version: string } | null;
+  imported?: { format: string; sourceUrl: string | null; sourceId: string | null; licensor: string[]; importedAt: string } | null;
+  delisted?: { at: string; reason?: string } | null;
 }
 
 interface VersionView {
@@ -89,6 +91,8 @@ export function infoCommand(program: Command): void {
       process.stdout.write(
         `${d.package} — ${d.title ?? ''}\n${d.summary ?? ''}\n\n` +
         `owners:  ${d.owners.join(', ')}\nlatest:  ${d.latest ?? '(none)'}\n` +
+        (d.imported ? `imported: from ${d.imported.format} record ${d.imported.sourceId ?? '?'}${d.imported.sourceUrl ? ` (${d.imported.sourceUrl})` : ''} on ${d.imported.importedAt}; licensor ${d.imported.licensor.join(', ') || 'not provided'}\n` : '') +
+        (d.delisted ? `delisted: ${d.delisted.at}${d.delisted.reason ? ` (${d.delisted.reason})` : ''}; hidden from search and browse\n` : '') +
         (d.forkOf ? `fork of: ${d.forkOf.package}@${d.forkOf.version}\n` : '') +
         (forks?.upstream ? upstreamLines(forks.upstream) : '') +
         (d.forks ? `forks:   ${forks ? forks.forks.map((f) => `${f.package} (from ${f.forkOf.version}, ${f.versions} version(s))`).join(', ') : d.forks}\n` : '') +

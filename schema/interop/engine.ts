@@ -194,7 +194,7 @@ function assemble(table: FormatTable, m: Obj, a: AssembleInput): Manifest {
   }
   if (documentationLanguage === undefined) documentationLanguage = [];
 
-  const provenance: Provenance = { imported: true, sourceFormat: table.format };
+  const provenance: Provenance = { imported: true, sourceFormat: table.format, importedAt: a.ctx.today };
   const sourceUrl = table.sourceUrl ? fillTemplate(table.sourceUrl, a.record) : undefined;
   if (sourceUrl) provenance.sourceUrl = sourceUrl;
   provenance.sourceId = a.id.replace(/\s+/g, ' ');
@@ -207,7 +207,6 @@ function assemble(table: FormatTable, m: Obj, a: AssembleInput): Manifest {
   if (prov.repository) provenance.repository = prov.repository;
   if (prov.homepage) provenance.homepage = prov.homepage;
   if (Object.keys(a.originalLicenses).length) provenance.originalLicenses = { ...a.originalLicenses };
-  (provenance as Provenance & { importedAt: string }).importedAt = a.ctx.today;
   if (a.unmapped.length) provenance.unmapped = a.unmapped.map((u) => u.replace(/\s+/g, ' '));
 
   const out: Obj = {

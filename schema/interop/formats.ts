@@ -55,10 +55,26 @@ export interface ExportOptions {
   designUrl?: string;
 }
 
-/** The manifest in `format`: the document text, its file extension and its media type. */
-export function exportManifest(m: Manifest, format: ExportFormat, opts: ExportOptions = {}): { text: string; ext: string; contentType: string } {
+/** Fields each format requires (OKH-LOSH schema `required`, OKH v1 schema `required`). */
+export const EXPORT_REQUIRED: Record<ExportFormat, string[]> = {
+  'okh-losh': ['okhv', 'name', 'repo', 'version', 'license', 'licensor', 'function'],
+  'okh-v1': ['title', 'description', 'license'],
+  oshwa: ['projectName', 'projectDescription', 'responsibleParty', 'hardwareLicense', 'documentationLicense'],
+};
+
+export interface ExportedDocument {
+  text: string;
+  ext: string;
+  contentType: string;
+  /** Fields the format requires that the manifest cannot fill (an import whose source lacked them). */
+  missing: string[];
+}
+
+/** The manifest in `format`: the document text, its file extension and media type, and what it lacks. */
+export function exportManifest(m: Manifest, format: ExportFormat, opts: ExportOptions = {}): ExportedDocument {
   const fields = exportFields(TABLES[format], m, opts);
-  if (format === 'okh-losh') return { text: tomlStringify(fields), ext: 'toml', contentType: 'application/toml' };
-  if (format === 'okh-v1') return { text: yamlStringify(fields, { lineWidth: 0 }), ext: 'yml', contentType: 'application/yaml' };
-  return { text: `${JSON.stringify(fields, null, 2)}\n`, ext: 'json', contentType: 'application/json' };
+  const missing = EXPORT_REQUIRED[format].filter((k) => fields[k] === undefined);
+  if (format === 'okh-losh') return { text: tomlStringify(fields), ext: 'toml', contentType: 'application/toml', missing };
+  if (format === 'okh-v1') return { text: yamlStringify(fields, { lineWidth: 0 }), ext: 'yml', contentType: 'application/yaml', missing };
+  return { text: `${JSON.stringify(fields, null, 2)}\n`, ext: 'json', contentType: 'application/json', missing };
 }

@@ -39,9 +39,15 @@ const pass = (id: string, evidence: string): CheckResult => ({ id, result: 'pass
 const warn = (id: string, evidence: string): CheckResult => ({ id, result: 'warn', evidence });
 const fail = (id: string, evidence: string): CheckResult => ({ id, result: 'fail', evidence });
 
+/** Required sections an imported design's source did not have: shown as missing, never passed. */
+const notProvided = (m: Manifest, ...sections: string[]): string[] =>
+  Object.entries(m.notProvided ?? {}).filter(([k]) => sections.length === 0 || sections.includes(k)).map(([k, why]) => `${k} (${why})`);
+
 export function manifestValid(i: CheckInputs): CheckResult {
   const errors = i.issues.filter((x) => x.severity === 'error');
   if (errors.length) return fail('manifest-valid', `${errors.length} validation error(s): ${errors.slice(0, 3).map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+  const missing = notProvided(i.manifest, 'function', 'licensor', 'documentationLanguage', 'production');
+  if (missing.length) return fail('manifest-valid', `required sections not provided by the imported source: ${missing.join('; ')}`);
   return pass('manifest-valid', `design.yaml validates against the manifest schema (${i.issues.length} warning(s))`);
 }
 
@@ -62,6 +68,8 @@ export function editableSources(i: CheckInputs): CheckResult {
   const sources = i.manifest.docs.sources ?? [];
   const present = new Set(i.files);
   const missing = sources.filter((s) => !present.has(s));
+  const absent = notProvided(i.manifest, 'docs.sources');
+  if (absent.length) return fail('editable-sources', `not provided: ${absent.join('; ')}`);
   if (!sources.length) return fail('editable-sources', 'docs.sources lists no source files');
   if (missing.length) return fail('editable-sources', `listed sources missing from the package: ${missing.join(', ')}`);
   const native = sources.filter((s) => NATIVE_EXTENSIONS.has(ext(s)));
@@ -79,6 +87,8 @@ export function editableSources(i: CheckInputs): CheckResult {
  * a line identified only by its name (an ISO nut, steel plate, PVA glue) cannot be bought from the BOM.
  */
 export function bomComplete(i: CheckInputs): CheckResult {
+  const absent = notProvided(i.manifest, 'bom');
+  if (absent.length) return fail('bom-complete', `not provided: ${absent.join('; ')}`);
   const sourced = (l: Manifest['bom'][number]) => Boolean(l.mpn || l.offers?.length || l.part || l.subassembly);
   const noQuantity = i.manifest.bom.filter((l) => !(l.quantity > 0));
   const unsourced = i.manifest.bom.filter((l) => !sourced(l));

@@ -71,6 +71,10 @@ export interface SearchDocument {
   /** ISO time of the latest non-yanked version (or of the last registry change that matters). */
   updatedAt: string;
   updatedAtTs: number;
+  /** Required sections the imported source did not provide (`bom`, `production`, …): shown as missing. */
+  notProvided?: string[];
+  /** Imported from another catalogue (manifest provenance): the source format. */
+  importedFrom?: string;
   /**
    * True when the design has no non-yanked version left. Engines treat an upsert of a yanked
    * document as a removal, so callers can always upsert what buildSearchDocument returns.
@@ -95,6 +99,8 @@ export interface BuildSearchDocumentInput {
   certification?: { state: string };
   /** `owner/name` of the upstream; defaults to `manifest.forkOf.package`. */
   forkOf?: string;
+  /** Delisted by an admin at the licensor's request: the document is dropped like a yanked one. */
+  delisted?: boolean;
 }
 
 export function buildSearchDocument(input: BuildSearchDocumentInput): SearchDocument {
@@ -162,7 +168,11 @@ export function buildSearchDocument(input: BuildSearchDocumentInput): SearchDocu
     doc.estimatedCost = estimatedCost;
     doc.costSort = estimatedCost.amount;
   }
-  if (input.versions.length === 0) doc.yanked = true;
+  const missing = Object.keys(m.notProvided ?? {});
+  if (missing.length) doc.notProvided = missing.sort();
+  if (m.provenance?.imported) doc.importedFrom = m.provenance.sourceFormat;
+  // Engines treat an upsert of a yanked document as a removal: a delisted design leaves search.
+  if (input.versions.length === 0 || input.delisted) doc.yanked = true;
   return doc;
 }
 

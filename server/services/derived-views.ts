@@ -111,6 +111,7 @@ export async function searchDocumentFor(deps: Deps, pkg: string, versions: Versi
   // The certified mark belongs to the certified version only.
   if (cert && cert.version === latest.version) input.certification = { state: cert.state };
   if (state.forkOf) input.forkOf = state.forkOf.package;
+  if (state.delisted) input.delisted = true;
   return buildSearchDocument(input);
 }
 

@@ -35,6 +35,18 @@ export async function buildPackageRead(deps: Deps, pkg: string, versions: Versio
         commit: v.commit,
       })),
     forkOf: state.forkOf ?? null,
+    // An imported design names where it came from and its licensor wherever it is shown.
+    imported: manifest?.provenance?.imported
+      ? {
+        format: manifest.provenance.sourceFormat,
+        sourceUrl: manifest.provenance.sourceUrl ?? null,
+        sourceId: manifest.provenance.sourceId ?? null,
+        licensor: manifest.licensor.map((l) => l.name),
+        originalLicenses: manifest.provenance.originalLicenses ?? null,
+        importedAt: manifest.provenance.importedAt,
+      }
+      : null,
+    delisted: state.delisted ?? null,
     forks: forks.length,
     certifications: (await certificationSummary(deps, pkg)) ?? null,
   };

@@ -39,6 +39,8 @@ export interface PackageState {
   owners: string[];
   yanked: Record<string, { at: string; by: string; reason?: string }>;
   forkOf?: { package: string; version: string; at: string; by: string };
+  /** Hidden from search and browse by an admin at the licensor's request; kept in git. */
+  delisted?: { at: string; by: string; reason?: string };
   createdAt: string;
 }
 
@@ -105,8 +107,6 @@ export interface AccountStore {
   issueToken(account: string, input: { name: string; scopes: Scope[] }): Promise<{ token: string; info: TokenInfo }>;
   authenticate(token: string): Promise<{ account: Account; token: TokenInfo } | undefined>;
   revokeToken(account: string, id: string): Promise<void>;
-  /** Revoke whichever live token this string is (one found in published content); undefined if none. */
-  revokeTokenString(token: string): Promise<{ account: string; id: string } | undefined>;
   listTokens(account: string): Promise<TokenInfo[]>;
   setRoles(name: string, roles: Role[]): Promise<Account>;
 }

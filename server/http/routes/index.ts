@@ -3,9 +3,7 @@ import type { Deps } from '../../services/deps.ts';
 import { certificationRoutes } from './certifications.ts';
 import { forkRoutes } from './forks.ts';
 import { bomRoutes } from './bom.ts';
-import { openApiRoutes } from './openapi.ts';
-import { productionRoutes } from './production.ts';
-import { buildRoutes } from './builds.ts';
+import { interopRoutes } from './interop.ts';
 
 /** Routes of later capabilities (BOM, forks, certification), registered in one place. */
 export function extraRoutes(deps: Deps): Router[] {
@@ -13,8 +11,6 @@ export function extraRoutes(deps: Deps): Router[] {
     certificationRoutes(deps),
     forkRoutes(deps),
     bomRoutes(deps),
-    openApiRoutes(),
-    productionRoutes(deps),
-    buildRoutes(deps),
+    interopRoutes(deps),
   ];
 }

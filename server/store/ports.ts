@@ -107,6 +107,8 @@ export interface AccountStore {
   issueToken(account: string, input: { name: string; scopes: Scope[] }): Promise<{ token: string; info: TokenInfo }>;
   authenticate(token: string): Promise<{ account: Account; token: TokenInfo } | undefined>;
   revokeToken(account: string, id: string): Promise<void>;
+  /** Revoke whichever live token this string is (one found in published content); undefined if none. */
+  revokeTokenString(token: string): Promise<{ account: string; id: string } | undefined>;
   listTokens(account: string): Promise<TokenInfo[]>;
   setRoles(name: string, roles: Role[]): Promise<Account>;
 }

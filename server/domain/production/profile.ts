@@ -123,9 +123,9 @@ export function publicProfile(p: StoredProfile, viewer: string | undefined) {
   return mayContact ? { ...rest, contact } : rest;
 }
 
-/** The regions a producer serves: its own region and country, and what it lists. */
+/** The regions a producer serves: its own region (or, without one, its country) and what it lists. */
 export function servedRegions(p: FacilityProfile): string[] {
-  return [...new Set([p.location.country, ...(p.location.region ? [p.location.region] : []), ...p.servesRegions])];
+  return [...new Set([p.location.region ?? p.location.country, ...p.servesRegions])];
 }
 
 /** Envelope edges in mm, sorted ascending (a part may be turned to fit). */

@@ -142,7 +142,8 @@ export class FakeMeili {
     return new Date(this.clock).toISOString();
   }
 
-  private createIndex(uid: string, primaryKey: string | null): FakeIndex {
+  /** Create an index with default settings now (as another client would have). */
+  createIndex(uid: string, primaryKey: string | null = null): FakeIndex {
     const at = this.now();
     const i: FakeIndex = { uid, primaryKey, createdAt: at, updatedAt: at, docs: new Map(), settings: defaultSettings() };
     this.indexes.set(uid, i);

@@ -40,13 +40,15 @@ export async function buildDeps(config: Pick<Config, 'dataDir' | 'limits' | 'quo
     env.MEILI_HOST = config.meili.host;
     env.MEILI_MASTER_KEY = config.meili.apiKey;
   }
-  const search = createSearchIndex(env);
+  const derived = new SqlDerivedStore(db);
+  // The stored search documents let Meilisearch rebuild a lost index on its own.
+  const search = createSearchIndex(env, { source: () => derived.searchDocuments(), log });
   await search.init();
   return {
     designs,
     index,
     accounts: new SqlAccountStore({ db }),
-    derived: new SqlDerivedStore(db),
+    derived,
     archives: new FsArchiveStore({ dataDir: config.dataDir }),
     db,
     sessions: new SqlWebSessionStore(db),

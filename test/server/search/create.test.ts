@@ -13,3 +13,27 @@ describe('createSearchIndex', () => {
     await index.close();
   });
 });
+
+describe('createSearchIndex hooks', () => {
+  it('hands `source` and `log` to Meilisearch: a lost index is rebuilt from the source and logged', async () => {
+    const { FakeMeili } = await import('./fake-meili.ts');
+    const { FIXTURES } = await import('./fixtures.ts');
+    const { defaultSearchQuery } = await import('../../../server/domain/search-query.ts');
+    const fake = new FakeMeili();
+    await fake.start();
+    const logs: string[] = [];
+    const index = createSearchIndex({ MEILI_HOST: fake.url }, { source: async () => FIXTURES, log: (l) => logs.push(l) });
+    try {
+      await index.init();
+      await index.replaceAll(FIXTURES);
+      fake.indexes.delete('designs');
+      await expect(index.search(defaultSearchQuery())).rejects.toMatchObject({ code: 'SEARCH_UNAVAILABLE' });
+      await expect.poll(async () => (await index.health()).status, { timeout: 10_000, interval: 20 }).toBe('ok');
+      expect((await index.search(defaultSearchQuery())).total).toBe(FIXTURES.length);
+      expect(logs.some((l) => l.includes('lost'))).toBe(true);
+    } finally {
+      await index.close();
+      await fake.stop();
+    }
+  });
+});

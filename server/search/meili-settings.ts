@@ -9,7 +9,7 @@
  */
 import type { Settings } from 'meilisearch';
 import { MAX_LIMIT, MAX_PAGE } from '../domain/search-query.ts';
-import { EXACT_TEXT_FIELDS, TEXT_FIELDS } from './common.ts';
+import { EXACT_TEXT_FIELDS, PRODUCTION_FILTER_FIELDS, TEXT_FIELDS } from './common.ts';
 
 /**
  * Values per facet Meilisearch returns (most frequent first). Only bounds the facet lists shown with
@@ -28,7 +28,7 @@ export const DEEPEST_POSITION = MAX_PAGE * MAX_LIMIT;
 
 const FILTERABLE = [
   'id', 'package', 'versions', 'owner', 'forkOf', 'licenses', 'licenseFamily', 'categories', 'processes', 'tools',
-  'facilityRank', 'maturity', 'certified', 'regions',
+  'facilityRank', 'maturity', 'certified', 'regions', ...PRODUCTION_FILTER_FIELDS,
 ];
 
 export const RANKING_RULES = ['sort', 'words', 'typo', 'proximity', 'attribute', 'exactness', 'updatedAtTs:desc', 'id:asc'];
@@ -64,9 +64,15 @@ const SETS = new Set(['filterableAttributes', 'sortableAttributes', 'disableOnAt
 export function settingsDiff(wanted: Settings, actual: Record<string, unknown>): string[] {
   const out: string[] = [];
   for (const [key, value] of Object.entries(wanted)) {
-    if (!matches(value, actual[key], key)) out.push(key);
+    const same = key === 'rankingRules' ? matches(splitAttribute(value), splitAttribute(actual[key]), key) : matches(value, actual[key], key);
+    if (!same) out.push(key);
   }
   return out;
+}
+
+/** Newer servers may report the `attribute` rule as its two halves, `attributeRank, wordPosition`. */
+function splitAttribute(rules: unknown): unknown {
+  return Array.isArray(rules) ? rules.flatMap((r) => (r === 'attribute' ? ['attributeRank', 'wordPosition'] : [r])) : rules;
 }
 
 function matches(wanted: unknown, actual: unknown, key: string): boolean {

@@ -27,6 +27,8 @@ describe('settingsDiff', () => {
     expect(settingsDiff(MEILI_SETTINGS, inForce)).toEqual([]);
     expect(settingsDiff(MEILI_SETTINGS, { ...inForce, rankingRules: ['words', 'typo', 'proximity', 'attribute', 'sort', 'exactness'] })).toEqual(['rankingRules']);
     expect(settingsDiff(MEILI_SETTINGS, { ...inForce, pagination: { maxTotalHits: 1000 } })).toEqual(['pagination']);
+    const split = (MEILI_SETTINGS.rankingRules as string[]).flatMap((r) => (r === 'attribute' ? ['attributeRank', 'wordPosition'] : [r]));
+    expect(settingsDiff(MEILI_SETTINGS, { ...inForce, rankingRules: split })).toEqual([]);
   });
 });
 

@@ -57,6 +57,12 @@ export interface SearchDocument {
   certified: boolean;
   /** Certification state when there is a certification record for this version. */
   certification?: string;
+  /** At least one successful (current) build report of any version. */
+  built: boolean;
+  /** Successful builds as a facet bucket: `none`, `1`, `2-4`, `5+`. */
+  builds: string;
+  /** Product levels producers offer the design at (`product`, `production`, `distribution`). */
+  offerLevels: string[];
   /** BOM line names and self-made part names. */
   partNames: string[];
   /** Manufacturer part numbers of BOM lines and of their alternatives. */
@@ -97,6 +103,10 @@ export interface BuildSearchDocumentInput {
   /** ISO timestamp. */
   updatedAt: string;
   certification?: { state: string };
+  /** Successful current build reports of the design (any version). */
+  successfulBuilds?: number;
+  /** Product levels on offer. */
+  offerLevels?: string[];
   /** `owner/name` of the upstream; defaults to `manifest.forkOf.package`. */
   forkOf?: string;
   /** Delisted by an admin at the licensor's request: the document is dropped like a yanked one. */
@@ -151,6 +161,9 @@ export function buildSearchDocument(input: BuildSearchDocumentInput): SearchDocu
     facilityRank,
     maturity: [otrl, odrl].filter(isNonEmpty),
     certified,
+    built: (input.successfulBuilds ?? 0) > 0,
+    builds: buildsBucket(input.successfulBuilds ?? 0),
+    offerLevels: [...(input.offerLevels ?? [])].sort(),
     partNames,
     mpns,
     regions,
@@ -221,6 +234,11 @@ export function estimateCost(lines: BomLine[]): EstimatedCost | undefined {
     }
   }
   return best ? { amount: Math.round(best.sum * 100) / 100, currency: best.currency } : undefined;
+}
+
+/** Facet bucket of a number of successful builds. */
+export function buildsBucket(n: number): string {
+  return n <= 0 ? 'none' : n === 1 ? '1' : n < 5 ? '2-4' : '5+';
 }
 
 export const normaliseTool = (t: string): string => t.trim().replace(/\s+/g, ' ').toLowerCase();

@@ -13,6 +13,7 @@
  *   maturity     OTRL-1..6, ODRL-1..4, ODRL-3* (any of); literal (ODRL-3 does not match ODRL-3*).
  *   region       supplier-offer regions (any of), e.g. DE, EU, WORLD. Open vocabulary, upper-cased.
  *   certified    true|false (also 1/0/yes/no; present without value = true).
+ *   built        true|false: designs with / without a successful build report (same spellings).
  *   canMake      process codes a producer has: designs whose processes are ALL in this set.
  *   tools        tools a producer has: designs whose tools are ALL in this set (case-insensitive,
  *                whitespace-collapsed). Repeat the parameter per tool; commas are NOT separators here
@@ -41,7 +42,7 @@ import {
 } from '../../schema/types.ts';
 import spdxIds from 'spdx-license-ids/index.json' with { type: 'json' };
 
-export const FACETS = ['license', 'category', 'process', 'maturity', 'certified', 'region'] as const;
+export const FACETS = ['license', 'category', 'process', 'maturity', 'certified', 'region', 'builds', 'offers'] as const;
 export type Facet = (typeof FACETS)[number];
 
 export const SORTS = ['relevance', 'updated', 'cost'] as const;
@@ -72,6 +73,8 @@ export interface SearchFilters {
   tools?: string[];
   /** Designs needing at most this facility level. */
   facility?: FacilityLevel;
+  /** Designs with (true) or without (false) a successful build report. */
+  built?: boolean;
 }
 
 export interface SearchQuery {
@@ -213,6 +216,13 @@ export function parseSearchQuery(params: Params): SearchQuery {
     if (TRUE.has(c)) filters.certified = true;
     else if (FALSE.has(c)) filters.certified = false;
     else invalid('certified', `unknown value "${certified.slice(0, 40)}"`, ['true', 'false']);
+  }
+  const built = single(params, 'built');
+  if (built !== undefined) {
+    const c = built.trim().toLowerCase();
+    if (TRUE.has(c)) filters.built = true;
+    else if (FALSE.has(c)) filters.built = false;
+    else invalid('built', `unknown value "${built.slice(0, 40)}"`, ['true', 'false']);
   }
   const facility = single(params, 'facility');
   if (facility !== undefined && facility.trim() !== '') {

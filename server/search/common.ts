@@ -17,7 +17,12 @@ export const FACET_FIELDS = {
   maturity: 'maturity',
   certified: 'certified',
   region: 'regions',
+  builds: 'builds',
+  offers: 'offerLevels',
 } as const satisfies Record<Facet, keyof SearchDocument>;
+
+/** Filterable fields of the production network (issue 16), for both engines' settings. */
+export const PRODUCTION_FILTER_FIELDS = ['built', 'builds', 'offerLevels'] as const;
 
 /** Text fields, in priority order (Meilisearch searchableAttributes order; embedded boosts). */
 export const TEXT_FIELDS = ['title', 'package', 'keywords', 'summary', 'function', 'categories', 'partNames', 'mpns', 'licenses', 'owner'] as const;
@@ -44,6 +49,7 @@ export function emptyFacets(): Record<Facet, Record<string, number>> {
 export function facetValues(doc: SearchDocument, facet: Facet): string[] {
   const v = doc[FACET_FIELDS[facet]];
   if (typeof v === 'boolean') return [String(v)];
+  if (typeof v === 'string') return [v];
   return Array.isArray(v) ? v : [];
 }
 
@@ -70,6 +76,7 @@ export interface FilterView {
   tools: string[];
   licenseFamily: string;
   certified: boolean;
+  built: boolean;
   facilityRank: number;
 }
 
@@ -83,6 +90,7 @@ export function filterView(doc: SearchDocument): FilterView {
     tools: lower(doc.tools),
     licenseFamily: doc.licenseFamily.toLowerCase(),
     certified: doc.certified,
+    built: doc.built,
     facilityRank: doc.facilityRank,
   };
 }
@@ -102,7 +110,8 @@ export function compileFilter(filters: SearchFilters): (v: FilterView) => boolea
   const tools = filters.tools ? lc(filters.tools) : undefined;
   const maxRank = filters.facility ? FACILITY_LEVELS.indexOf(filters.facility) : undefined;
   const certified = filters.certified;
-  if (anyOf.length === 0 && !family && !canMake && !tools && maxRank === undefined && certified === undefined) return () => true;
+  const built = filters.built;
+  if (anyOf.length === 0 && !family && !canMake && !tools && maxRank === undefined && certified === undefined && built === undefined) return () => true;
 
   return (v) => {
     for (const [field, wanted] of anyOf) {
@@ -110,6 +119,7 @@ export function compileFilter(filters: SearchFilters): (v: FilterView) => boolea
     }
     if (family && !family.has(v.licenseFamily)) return false;
     if (certified !== undefined && v.certified !== certified) return false;
+    if (built !== undefined && v.built !== built) return false;
     if (canMake && !v.processes.every((p) => canMake.has(p))) return false;
     if (tools && !v.tools.every((t) => tools.has(t))) return false;
     if (maxRank !== undefined && !(v.facilityRank <= maxRank)) return false;

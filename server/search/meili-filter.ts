@@ -31,6 +31,7 @@ export function buildMeiliFilter(q: SearchQuery, opts: { toolUniverse?: readonly
   if (f.maturity?.length) out.push(inList('maturity', f.maturity));
   if (f.region?.length) out.push(inList('regions', f.region));
   if (f.certified !== undefined) out.push(`certified = ${f.certified ? 'true' : 'false'}`);
+  if (f.built !== undefined) out.push(`built = ${f.built ? 'true' : 'false'}`);
   if (f.canMake) {
     const missing = processComplement(f.canMake);
     if (missing.length > 0) out.push(`NOT ${inList('processes', missing)}`);

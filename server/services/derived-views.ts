@@ -20,6 +20,7 @@ import type { PackageFile, PackageState, VersionRecord, VersionSummary } from '.
 import { REGISTRY_PERSON, type Deps } from './deps.ts';
 import { certificationSummary } from './certification-summary.ts';
 import { buildPackageRead } from './package-read.ts';
+import { buildsSummaryOf, offerLevelsOf } from './production/summary.ts';
 
 export { latestVisible };
 
@@ -111,6 +112,8 @@ export async function searchDocumentFor(deps: Deps, pkg: string, versions: Versi
   // The certified mark belongs to the certified version only.
   if (cert && cert.version === latest.version) input.certification = { state: cert.state };
   if (state.forkOf) input.forkOf = state.forkOf.package;
+  input.successfulBuilds = (await buildsSummaryOf(deps, pkg))?.successful ?? 0;
+  input.offerLevels = await offerLevelsOf(deps, pkg);
   if (state.delisted) input.delisted = true;
   return buildSearchDocument(input);
 }

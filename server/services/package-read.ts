@@ -4,6 +4,7 @@ import type { PackageState, VersionRecord } from '../store/ports.ts';
 import type { Deps } from './deps.ts';
 import { certificationSummary } from './certification-summary.ts';
 import { listForks } from './forks.ts';
+import { productionOfDesign } from './production/summary.ts';
 
 /**
  * The package read (`GET /api/v1/designs/:owner/:name`): computed when the design changes
@@ -49,6 +50,8 @@ export async function buildPackageRead(deps: Deps, pkg: string, versions: Versio
     delisted: state.delisted ?? null,
     forks: forks.length,
     certifications: (await certificationSummary(deps, pkg)) ?? null,
+    /** Builds (count, regions, success rate, latest, measured performance) and offers per level. */
+    production: await productionOfDesign(deps, pkg),
   };
 }
 

@@ -12,7 +12,6 @@ import type { IndexStore } from '../../store/ports.ts';
 import { personOf, type Actor, type Deps } from '../deps.ts';
 import { announce, refreshDerived } from '../derived-views.ts';
 import { requireDesign, requireVersion } from '../read-design.ts';
-import { latestVisible } from '../../domain/visible-versions.ts';
 
 /** One writer at a time per index: the append reads the file it extends. */
 const queues = new WeakMap<IndexStore, Promise<unknown>>();
@@ -89,23 +88,6 @@ export async function listBuilds(deps: Deps, rawPkg: string, version: string) {
     reports: [...reports].reverse(),
     record: { path: buildsPath(pkg, record.version), repository: '/git/index.git' },
   };
-}
-
-/** Builds across every version of a design, for the package read and the search document. */
-export async function buildsSummaryOf(deps: Deps, pkg: string) {
-  const paths = await deps.index.list(`builds/${pkg}/`);
-  const all: Array<ReportView & { version: string }> = [];
-  for (const path of paths) {
-    const version = path.slice(`builds/${pkg}/`.length, -'.jsonl'.length);
-    for (const r of replayBuilds(parseLines(await deps.index.read(path)))) all.push({ ...r, version });
-  }
-  if (!all.length) return undefined;
-  const [versions, state] = await Promise.all([deps.designs.versions(pkg), deps.designs.state(pkg)]);
-  const latest = latestVisible(versions, state);
-  const criteria = latest ? performanceOf(await deps.manifests.get(pkg, latest.version)) : [];
-  all.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
-  const s = summarizeBuilds(all, criteria, state.owners);
-  return { ...s, latest: s.latest.map((r) => ({ id: r.id, version: (r as ReportView & { version: string }).version, at: r.at, reporter: r.reporter, outcome: r.outcome, region: r.region })) };
 }
 
 /** Who may use the certified mark of `pkg@version`. */

@@ -50,8 +50,3 @@ export async function offersOfDesign(deps: Deps, rawPkg: string) {
   for (const o of offers) byLevel[o.level]?.push({ account: o.account, facility: o.facility, ...o.offer });
   return { package: v.pkg, offers: byLevel };
 }
-
-/** Offered levels of a design (search facet `offers`). */
-export async function offerLevelsOf(deps: Deps, pkg: string): Promise<string[]> {
-  return [...new Set((await deps.production.offersOf({ pkg })).map((o) => o.level))].sort();
-}

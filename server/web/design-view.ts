@@ -12,7 +12,7 @@ import { readForks, type ForksView } from '../services/upstream-changes.ts';
 import { certificationsOf } from '../services/certification.ts';
 import type { PackageRead } from '../services/package-read.ts';
 import { renderMarkdown } from './markdown.ts';
-import { rasterTypeOf } from './raster.ts';
+import { rasterContentType, rasterTypeOf } from './raster.ts';
 
 export type VersionRead = Awaited<ReturnType<typeof readVersion>>;
 
@@ -65,7 +65,14 @@ export async function designView(deps: Deps, raw: string, versionId: string, bat
   const files = new Set(version.files.map((f) => f.path));
   const photos = (version.manifest.docs.photos ?? []).filter((p) => files.has(p) && rasterTypeOf(p));
   const others = version.files.map((f) => f.path).filter((p) => rasterTypeOf(p) && !photos.includes(p));
-  const view: DesignView = { pkg, version, readmeHtml, images: [...photos, ...others].slice(0, MAX_IMAGES), batch, dependents, forks, certifications };
+  // Only files whose bytes are what their name says (the image route refuses the others).
+  const images: string[] = [];
+  for (const p of [...photos, ...others]) {
+    if (images.length >= MAX_IMAGES) break;
+    const data = await deps.designs.readFile(pkgName, version.version, p);
+    if (data && rasterContentType(p, data)) images.push(p);
+  }
+  const view: DesignView = { pkg, version, readmeHtml, images, batch, dependents, forks, certifications };
   try {
     view.bom = await bomOfVersion(deps, pkgName, version.version, { batch });
   } catch (e) {

@@ -3,7 +3,7 @@
  * operational database; matching and ranking are the pure rules in server/domain/production.
  */
 import { OhwError } from '../../../schema/errors.ts';
-import { PROCESS_CODES } from '../../../schema/types.ts';
+import { FACILITY_LEVELS, PROCESS_CODES, type FacilityLevel, type ProcessCode } from '../../../schema/types.ts';
 import { capableByRegion, rankProducers, requirementsOf, type RankOptions } from '../../domain/production/match.ts';
 import {
   MAX_FACILITIES_PER_ACCOUNT, parseProfile, publicProfile, requireFacilityId, servedRegions, type StoredProfile,
@@ -120,4 +120,21 @@ export async function designProducers(deps: Deps, rawPkg: string, q: FindParams 
   const producers = rankProducers(all, req, opts);
   const byKey = new Map(all.map((p) => [`${p.account}/${p.facility}`, p]));
   return { design: { package: v.pkg, version: v.record.version }, requirements: req, producers, capableByRegion: capableByRegion(producers, byKey) };
+}
+
+/**
+ * `?producer=account[/facility]` on search: what that producer can make. The union of the named
+ * facilities' processes becomes `canMake`, their highest facility level `facility`. Tools are not
+ * applied: search compares tools exactly, and a profile's tools are matched leniently only in
+ * `GET /designs/:o/:n/producers`.
+ */
+export async function producerFilters(deps: Deps, raw: unknown): Promise<{ canMake: ProcessCode[]; facility: FacilityLevel }> {
+  const spec = one(raw, 'producer');
+  const m = spec ? /^([a-z0-9]+(?:-[a-z0-9]+)*)(?:\/([a-z0-9]+(?:-[a-z0-9]+)*))?$/.exec(spec) : null;
+  if (!m) throw new OhwError('INVALID_REQUEST', `producer: give account or account/facility (got ${JSON.stringify(raw)})`);
+  const profiles = (await deps.production.listProfiles({ account: m[1]! })).filter((p) => !m[2] || p.facility === m[2]);
+  if (!profiles.length) throw new OhwError('NOT_FOUND', `producer ${spec} has no facility profile`);
+  const canMake = [...new Set(profiles.flatMap((p) => p.processes))].sort();
+  const facility = FACILITY_LEVELS[Math.max(...profiles.map((p) => FACILITY_LEVELS.indexOf(p.facilityLevel)))]!;
+  return { canMake, facility };
 }

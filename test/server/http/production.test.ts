@@ -253,3 +253,26 @@ describe('offers', () => {
     expect(list.production).toEqual([]);
   });
 });
+
+describe('search', () => {
+  it('finds built designs (built=true), counts builds and offers as facets', async () => {
+    const res = await api().get('/api/v1/search?built=true').expect(200);
+    expect(res.body.hits.map((h: { package: string; built: boolean }) => [h.package, h.built])).toEqual([[CEB, true]]);
+    const all = await api().get('/api/v1/search').expect(200);
+    expect(all.body.facets.builds).toEqual({ '1': 1, none: 1 }); // the press and the power cube (alice/stool is yanked)
+    expect(all.body.facets.offers).toEqual({ product: 1 });
+  });
+
+  it('?producer=account[/facility] sets can-make from the profile', async () => {
+    const pkgs = async (p: string) => (await api().get(`/api/v1/search?producer=${p}`).expect(200)).body.hits.map((h: { package: string }) => h.package);
+    expect(await pkgs('alice/berlin')).toContain(CEB);
+    expect(await pkgs('bob')).not.toContain(CEB);
+    expect((await api().get('/api/v1/search?producer=nobody')).status).toBe(404);
+    expect((await api().get('/api/v1/search?producer=../x')).status).toBe(400);
+  });
+
+  it('never shows contacts or pledgers in search documents', async () => {
+    const docs = JSON.stringify(await reg.deps.derived.searchDocuments());
+    for (const secret of ['lab@example.org', 'bob', 'dave']) expect(docs).not.toContain(secret);
+  });
+});

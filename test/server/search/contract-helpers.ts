@@ -17,7 +17,10 @@ export function expectedFacets(docs: SearchDocument[]): Record<string, Record<st
   for (const f of FACETS) {
     const counts: Record<string, number> = {};
     for (const d of docs) {
-      const values = f === 'certified' ? [String(d.certified)] : d[field[f]];
+      const values = f === 'certified' ? [String(d.certified)]
+        : f === 'builds' ? (d.builds ? [d.builds] : [])
+        : f === 'offers' ? (d.offerLevels ?? [])
+        : d[field[f]];
       for (const v of values) counts[v] = (counts[v] ?? 0) + 1;
     }
     out[f] = counts;

@@ -373,6 +373,21 @@ export function runSearchContract(name: string, makeIndex: () => Promise<SearchI
       });
     });
 
+    describe('production network: built, builds, offers (issue 16)', () => {
+      it('built=true finds designs with a successful build report; builds and offers are facets', async () => {
+        await index.upsert([
+          { ...CEB_PRESS, built: true, builds: '2-4', offerLevels: ['product', 'production'] },
+          { ...MICROSCOPE, built: false, builds: 'none', offerLevels: ['product'] },
+        ]);
+        const r = await index.search(q({ filters: { built: true } }));
+        expect(ids(r)).toEqual([CEB_PRESS.id]);
+        expect(r.facets.builds).toEqual({ '2-4': 1 });
+        expect(r.facets.offers).toEqual({ product: 1, production: 1 });
+        expect(ids(await index.search(q({ filters: { built: false } })))).toEqual([MICROSCOPE.id]);
+        expect((await index.search(q({ limit: 100 }))).facets.offers).toEqual({ product: 2, production: 1 });
+      });
+    });
+
     it('reports health', async () => {
       const h = await index.health();
       expect(h.ok).toBe(true);

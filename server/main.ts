@@ -1,6 +1,7 @@
 /**
- * Composition root. `ohw-server [start]` runs the registry; `ohw-server rebuild` regenerates the
- * derived index, stored rows and search documents from the design repositories alone.
+ * Composition root. `ohw-server [start]` runs the registry; `rebuild` regenerates the derived
+ * index, stored rows and search documents from the design repositories alone; `db:migrate`,
+ * `db:status`, `backup <dir>` and `restore <dir>` are the operator's database commands.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,18 +12,47 @@ import { ensureAdmin } from './store/accounts/ensure-admin.ts';
 import { acquireDataDirLock } from './store/data-dir-lock.ts';
 import { loadSearchIndex, rebuildDerived, syncDerived } from './services/derived-views.ts';
 import { seedDesigns } from './services/seed.ts';
+import { backupDataDir } from './ops/backup.ts';
+import { restoreDataDir } from './ops/restore.ts';
+import { dbMigrate, dbStatus } from './ops/database-commands.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const log = (line: string) => console.log(`[ohw] ${line}`);
 
 async function main(): Promise<void> {
   const command = process.argv[2] ?? 'start';
-  if (!['start', 'rebuild', 'rebuild-derived'].includes(command)) {
-    console.error(`usage: ohw-server [start|rebuild]`);
+  const arg = process.argv[3];
+  const USAGE = 'usage: ohw-server [start | rebuild | db:migrate | db:status | backup <dir> | restore <dir>]';
+  if (!['start', 'rebuild', 'rebuild-derived', 'db:migrate', 'db:status', 'backup', 'restore'].includes(command)
+    || ((command === 'backup' || command === 'restore') && !arg)) {
+    console.error(USAGE);
     process.exitCode = 2;
     return;
   }
   const config = loadConfig();
+  if (command === 'db:status') {
+    process.exitCode = await dbStatus(config.dataDir, log);
+    return;
+  }
+  if (command === 'backup') {
+    // Safe while the server runs: no lock taken (see ops/backup.ts).
+    const m = await backupDataDir(config.dataDir, arg!, log);
+    log(`backup of ${config.dataDir} written to ${arg} (${m.repositories.length} repositories)`);
+    return;
+  }
+  if (command === 'restore') {
+    await restoreDataDir(arg!, config.dataDir, log);
+    return;
+  }
+  if (command === 'db:migrate') {
+    const lock = acquireDataDirLock(config.dataDir);
+    try {
+      await dbMigrate(config.dataDir, log);
+    } finally {
+      lock.release();
+    }
+    return;
+  }
   // One writer process per data dir: a second server (or a rebuild under a running one) is refused.
   const lock = acquireDataDirLock(config.dataDir);
   const deps = await buildDeps(config, log);

@@ -100,6 +100,8 @@ export interface TokenInfo {
 export interface AccountStore {
   /** NAME_TAKEN if the name (lowercased) exists. Password stored as a scrypt hash only. */
   create(input: { name: string; email: string; password: string; roles?: Role[] }): Promise<Account>;
+  /** A new account with its first token, atomically: never an account without its token. */
+  register(input: { name: string; email: string; password: string }, token: { name: string; scopes: Scope[] }): Promise<{ account: Account; token: string; info: TokenInfo }>;
   get(name: string): Promise<Account | undefined>;
   /** undefined when the account does not exist or the password is wrong (same timing path). */
   verifyPassword(name: string, password: string): Promise<Account | undefined>;

@@ -58,26 +58,43 @@ export class SqlAccountStore implements AccountStore, AdminBootstrap {
   }
 
   async create(input: { name: string; email: string; password: string; roles?: Role[] }): Promise<Account> {
+    return (await this.#insertAccount(input)).account;
+  }
+
+  /** A new account and its first token, in one transaction: never an account without its token. */
+  async register(input: { name: string; email: string; password: string }, token: { name: string; scopes: Scope[] }): Promise<{ account: Account; token: string; info: TokenInfo }> {
+    const issued = await this.#insertAccount(input, token);
+    return { account: issued.account, token: issued.token!.token, info: issued.token!.info };
+  }
+
+  async #insertAccount(input: { name: string; email: string; password: string; roles?: Role[] }, first?: { name: string; scopes: Scope[] }) {
     const name = typeof input.name === 'string' ? lowerAscii(input.name) : '';
     const reason = checkNameSegment(name, 'account name');
     if (reason !== null) throw new OhwError('INVALID_REQUEST', reason);
     const email = checkEmail(input.email);
     checkPasswordPolicy(input.password, { name, email });
     const roles = normalizeRoles(input.roles ?? []);
+    const tokenName = first ? checkTokenName(first.name) : '';
+    const scopes = first ? checkScopes({ name, roles }, first.scopes) : [];
     const taken = () => new OhwError('NAME_TAKEN', `the account name "${name}" is taken`);
     if (await this.#account(name)) throw taken();
     const account: Account = { name, email, roles, createdAt: this.#now().toISOString() };
     const passwordHash = await hashPassword(input.password);
+    const issued = first ? newToken() : undefined;
+    const row: TokenRow | undefined = issued && {
+      id: issued.id, account: name, name: tokenName, scopes: scopes.join(' '), hash: tokenHash(issued.token), created_at: account.createdAt, revoked_at: null,
+    };
     try {
       await this.#k.transaction().execute(async (trx) => {
         await trx.insertInto('accounts').values({ name, email, password_hash: passwordHash, created_at: account.createdAt }).execute();
         for (const role of roles) await trx.insertInto('account_roles').values({ account: name, role }).execute();
+        if (row) await trx.insertInto('tokens').values(row).execute();
       });
     } catch (e) {
-      if (isUniqueViolation(e)) throw taken();
+      if (isUniqueViolation(e) && (await this.#account(name))) throw taken();
       throw e;
     }
-    return account;
+    return { account, token: issued && row ? { token: issued.token, info: toInfo(row) } : undefined };
   }
 
   async get(name: string): Promise<Account | undefined> {

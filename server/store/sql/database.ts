@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver } from 'kysely';
 import type { Tables } from './tables.ts';
 
 export const DATABASE_FILE = 'ohw.db';
@@ -29,6 +29,32 @@ export class DatabaseOpenError extends Error {
 }
 
 const BUSY_TIMEOUT_MS = 5_000;
+
+/**
+ * On some errors (SQLITE_FULL among them) SQLite rolls the transaction back by itself; Kysely's
+ * ROLLBACK then fails with "no transaction is active" and would hide the real error (a full disk
+ * would read as an internal error). A rollback of nothing is already done.
+ */
+class RollbackSafeDriver extends SqliteDriver {
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    try {
+      await super.rollbackTransaction(connection);
+    } catch (e) {
+      if (!/no transaction is active/.test((e as Error).message)) throw e;
+    }
+  }
+}
+
+class RollbackSafeDialect extends SqliteDialect {
+  readonly #config: ConstructorParameters<typeof SqliteDialect>[0];
+  constructor(config: ConstructorParameters<typeof SqliteDialect>[0]) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver(): Driver {
+    return new RollbackSafeDriver(this.#config);
+  }
+}
 
 export function databasePath(dataDir: string): string {
   return path.join(path.resolve(dataDir), DATABASE_FILE);
@@ -55,7 +81,7 @@ export function openDatabase(file: string, opts: { readonly?: boolean } = {}): D
     );
   }
   if (!opts.readonly) fs.chmodSync(file, 0o600);
-  const kysely = new Kysely<Tables>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const kysely = new Kysely<Tables>({ dialect: new RollbackSafeDialect({ database: sqlite }) });
   return {
     kysely,
     sqlite,

@@ -5,6 +5,7 @@
  */
 import { OhwError } from './errors.ts';
 import type { PackageFile } from './package-file.ts';
+import { windowsDeviceName } from './windows-names.ts';
 
 /** One file of a package (the shared type of `schema/package-file.ts`, re-exported for convenience). */
 export type { PackageFile };
@@ -49,6 +50,56 @@ export const MAX_SEGMENT_BYTES = 255;
 /** The manifest every package has at its root. */
 export const MANIFEST_PATH = 'design.yaml';
 
+/**
+ * Largest `.gitattributes` (anywhere in the package). Packages are stored as git trees, and
+ * attributes change how git checks files out (filters, eol, working-tree encodings); a design
+ * needs a few lines at most, and git itself gives up on lines over 2 KiB.
+ */
+export const MAX_GITATTRIBUTES_BYTES = 16 * 1024;
+
+/**
+ * Code points file systems and browsers drop or do not show: default-ignorable ones (zero-width
+ * joiners and spaces, variation selectors, soft hyphen, BOM…). HFS+ ignores them in names, so
+ * `.g\u200cit` *is* `.git` there.
+ */
+const INVISIBLE = /\p{Default_Ignorable_Code_Point}/gu;
+
+/** `.g\u200cit` → `".g\u200cit"`: invisible and control characters shown as escapes. */
+const shown = (seg: string): string =>
+  JSON.stringify(seg).replace(INVISIBLE, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`);
+
+/**
+ * How Windows and macOS see a segment: invisible code points dropped (HFS+), trailing dots and
+ * spaces dropped (Windows), NFC, lower case. Two names with the same view are the same file there.
+ */
+export function segmentView(seg: string): string {
+  return seg.replace(INVISIBLE, '').replace(/[. ]+$/, '').normalize('NFC').toLowerCase();
+}
+
+/** `%2e%2e` → `..`: what a segment becomes if some tool percent-decodes it. */
+const percentDecoded = (seg: string): string =>
+  seg.replace(/%([0-9a-f]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+
+/** Why one path segment is refused, or null. */
+function segmentProblem(seg: string): string | null {
+  if (seg === '..') return '".." segments are not allowed';
+  if (seg === '.') return '"." segments are not allowed';
+  if (seg === '') return 'empty segments (// or a trailing /) are not allowed';
+  if (seg.toLowerCase() === '.git') return '".git" segments are not allowed';
+  if (segmentView(seg) === '.git' || segmentView(seg.split(':')[0]!) === '.git') {
+    return `".git" segments are not allowed, nor look-alikes such as ${shown(seg)}`;
+  }
+  if (/^git~\d+$/i.test(seg)) return `${shown(seg)} is the Windows short name of ".git" and is not allowed`;
+  const decoded = percentDecoded(seg);
+  if (decoded !== seg && (decoded === '.' || decoded === '..' || /[/\\]/.test(decoded) || segmentView(decoded) === '.git')) {
+    return `${shown(seg)} reads as ${JSON.stringify(decoded)} once percent-decoded and is not allowed`;
+  }
+  const device = windowsDeviceName(seg);
+  if (device !== undefined) return `${shown(seg)} is a device name reserved by Windows (${device.toUpperCase()})`;
+  if (utf8Length(seg) > MAX_SEGMENT_BYTES) return `a path segment is longer than ${MAX_SEGMENT_BYTES} bytes`;
+  return null;
+}
+
 const encoder = new TextEncoder();
 const utf8Length = (s: string): number => encoder.encode(s).byteLength;
 
@@ -78,8 +129,11 @@ export function comparePaths(a: string, b: string): number {
 /**
  * `null` when `path` may be a file path in a package, else a human reason (without the path).
  * Refuses: empty, absolute (`/x`, `C:\x`, `C:/x`, `\\x`), backslashes, `..`, `.` and empty (`//`)
- * segments, a trailing `/`, `.git` segments in any case, control characters (NUL included),
- * malformed Unicode, more than `maxDepth` segments, paths over 1024 and segments over 255 bytes.
+ * segments, a trailing `/`, `.git` segments in any case and their look-alikes (`.g\u200cit`,
+ * `.git.`, `.git::$INDEX_ALLOCATION`, the 8.3 short name `git~1`), segments that percent-decode to
+ * `.`, `..`, `.git` or a separator (`%2e%2e`), Windows device names (`con`, `CON.step`,
+ * `docs/aux.txt`), control characters (NUL included), malformed Unicode, more than `maxDepth`
+ * segments, paths over 1024 and segments over 255 bytes.
  */
 export function checkPackagePath(path: string, limits: PackageLimits = DEFAULT_LIMITS): string | null {
   if (path.length === 0) return 'path is empty';
@@ -91,11 +145,8 @@ export function checkPackagePath(path: string, limits: PackageLimits = DEFAULT_L
   if (utf8Length(path) > MAX_PATH_BYTES) return `path is longer than ${MAX_PATH_BYTES} bytes`;
   const segments = path.split('/');
   for (const seg of segments) {
-    if (seg === '..') return '".." segments are not allowed';
-    if (seg === '.') return '"." segments are not allowed';
-    if (seg === '') return 'empty segments (// or a trailing /) are not allowed';
-    if (seg.toLowerCase() === '.git') return '".git" segments are not allowed';
-    if (utf8Length(seg) > MAX_SEGMENT_BYTES) return `a path segment is longer than ${MAX_SEGMENT_BYTES} bytes`;
+    const problem = segmentProblem(seg);
+    if (problem !== null) return problem;
   }
   if (segments.length > limits.maxDepth) return `path is deeper than ${limits.maxDepth} levels (limit maxDepth)`;
   return null;
@@ -109,8 +160,11 @@ const WORDS: Record<CheckSubject, { one: string; many: string; whole: string; ex
   package: { one: 'package file', many: 'package files', whole: 'package', expands: 'package is larger in total than' },
 };
 
-/** Case- and Unicode-normalisation-insensitive key: what macOS and Windows file systems compare. */
-const foldKey = (s: string): string => s.normalize('NFC').toLowerCase();
+/**
+ * What macOS and Windows file systems compare: case, Unicode normalisation, invisible code points
+ * and (per segment) trailing dots and spaces do not count.
+ */
+const foldKey = (s: string): string => s.split('/').map(segmentView).join('/');
 
 /**
  * Incremental checker of a package's file list: `add` each file as it is discovered (so a hostile
@@ -168,6 +222,9 @@ export class PackageChecker {
   /** One file: path rules, duplicates, collisions, count, per-file size, running total. */
   add(path: string, size: number): void {
     this.checkPath(path);
+    if (segmentView(path.slice(path.lastIndexOf('/') + 1)) === '.gitattributes' && size > MAX_GITATTRIBUTES_BYTES) {
+      throw this.refuse(path, `is larger than ${formatBytes(MAX_GITATTRIBUTES_BYTES)} (limit for .gitattributes, which changes how git checks files out)`);
+    }
     this.register(path);
     this.files += 1;
     if (this.files > this.limits.maxFiles) {
@@ -239,11 +296,12 @@ export class PackageChecker {
           { details: { path, other } },
         );
       }
-      throw new OhwError(
-        'INVALID_ARCHIVE',
-        `${this.words.many} ${JSON.stringify(other)} and ${JSON.stringify(path)} collide on case-insensitive file systems`,
-        { details: { path, other } },
-      );
+      const caseOnly = prev.spelled.normalize('NFC').toLowerCase() === prefix.normalize('NFC').toLowerCase();
+      const where = caseOnly ? 'on case-insensitive file systems'
+        : 'on Windows or macOS (which ignore trailing dots and spaces, invisible characters and case)';
+      throw new OhwError('INVALID_ARCHIVE', `${this.words.many} ${JSON.stringify(other)} and ${JSON.stringify(path)} collide ${where}`, {
+        details: { path, other },
+      });
     }
   }
 }

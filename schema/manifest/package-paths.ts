@@ -3,6 +3,7 @@
  * and, when the package files are at hand, exist.
  */
 import type { DesignSource } from '../design-source.ts';
+import { NO_SIZE_LIMITS, checkPackagePath } from '../package-rules.ts';
 import { closest } from './suggest.ts';
 
 /** Why `p` cannot name a file inside the package, or undefined when it can. */
@@ -11,6 +12,10 @@ export function pathProblem(p: string): string | undefined {
   if (p.includes('\\')) return `"${p}" uses "\\"; separate folders with "/"`;
   if (p.split('/').includes('..')) return `"${p}" leaves the package (".."); only files inside the package can be referenced`;
   if (p.includes('\0')) return `"${p}" contains a NUL character`;
+  // The rules every path in a package follows (Windows device names, .git look-alikes, …).
+  const normal = normalizePath(p);
+  const reason = normal === '' ? null : checkPackagePath(normal, NO_SIZE_LIMITS);
+  if (reason !== null) return `"${p}" cannot be a file in a package: ${reason}`;
   return undefined;
 }
 

@@ -1,11 +1,13 @@
+import { spawnSync } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { createGzip, gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { extract as tarExtract, pack as tarPack, type Header } from 'tar-stream';
 import { ARCHIVE_MTIME, readArchive, writeArchive } from '../../schema/archive.ts';
-import { DEFAULT_LIMITS, type PackageFile, type PackageLimits } from '../../schema/package-rules.ts';
+import { DEFAULT_LIMITS, MAX_GITATTRIBUTES_BYTES, type PackageFile, type PackageLimits } from '../../schema/package-rules.ts';
 import { OhwError, type ErrorCode } from '../../schema/errors.ts';
 import { refusalOf } from '../helpers/refusal.ts';
+import { END_OF_ARCHIVE, gzipBombOfFiles, gzipTar, paxHeader, tarEntry } from '../helpers/hostile-archives.ts';
 
 const MiB = 1024 * 1024;
 const text = (s: string): Buffer => Buffer.from(s, 'utf8');
@@ -163,7 +165,7 @@ describe('readArchive refuses entries that are not plain files', () => {
     let sum = 8 * 32;
     for (let i = 0; i < 512; i++) if (i < 148 || i >= 156) sum += tarBytes[h + i]!;
     tarBytes.write(`${sum.toString(8).padStart(6, '0')}\0 `, h + 148, 'latin1');
-    await refusal(gzipSync(tarBytes), 'INVALID_ARCHIVE', 'archive entry "sparse.img": unsupported tar entry type');
+    await refusal(gzipSync(tarBytes), 'INVALID_ARCHIVE', 'archive entry "sparse.img": unsupported tar entry type "S"');
   });
 });
 
@@ -316,5 +318,182 @@ describe('readArchive refuses corrupt input', () => {
     tarBytes[0] = 'D'.charCodeAt(0); // name changed, checksum not updated
     const err = await refusal(gzipSync(tarBytes), 'INVALID_ARCHIVE', corrupt);
     expect(String(err.details?.reason)).toMatch(/tar header/i);
+  });
+});
+
+describe('readArchive refuses what tar readers disagree on, naming the entry', () => {
+  const design = () => tarEntry('design.yaml', MANIFEST.data);
+
+  it('an entry after the end-of-archive marker (two zero blocks, or a lone one)', async () => {
+    for (const marker of [END_OF_ARCHIVE, Buffer.alloc(512)]) {
+      const err = await refusal(gzipTar(design(), marker, tarEntry('evil.txt', 'x'), END_OF_ARCHIVE), 'INVALID_ARCHIVE',
+        'archive entry "evil.txt": comes after the end-of-archive marker (GNU tar stops there and would not list it)');
+      expect(err.details).toEqual({ path: 'evil.txt' });
+    }
+    await refusal(gzipTar(design(), END_OF_ARCHIVE, Buffer.from('garbage')), 'INVALID_ARCHIVE', 'archive has data after its end-of-archive marker (GNU tar stops there)');
+  });
+
+  it('accepts zero padding after the marker (tar pads to 10 KiB records)', async () => {
+    expect((await readArchive(gzipTar(design(), END_OF_ARCHIVE, Buffer.alloc(10_240)))).map((f) => f.path)).toEqual(['design.yaml']);
+  });
+
+  it('a PAX size that disagrees with the ustar header', async () => {
+    await refusal(gzipTar(design(), paxHeader({ size: '100' }), tarEntry('a.txt', 'hello'), END_OF_ARCHIVE), 'INVALID_ARCHIVE',
+      'archive entry "a.txt": has a PAX size (100 bytes) that disagrees with its ustar header (5 bytes)');
+  });
+
+  it('reads a PAX path and a matching PAX size as GNU tar does', async () => {
+    const files = await readArchive(gzipTar(design(), paxHeader({ path: 'docs/long-name.md', size: '5' }), tarEntry('x', 'hello'), END_OF_ARCHIVE));
+    expect(files.map((f) => [f.path, f.data.toString()])).toEqual([['design.yaml', MANIFEST.data], ['docs/long-name.md', 'hello']]);
+  });
+
+  it.each([
+    ['7', 'contiguous files (type 7) are not allowed'],
+    ['S', 'unsupported tar entry type "S"'],
+    ['V', 'unsupported tar entry type "V"'],
+    ['M', 'unsupported tar entry type "M"'],
+    ['N', 'unsupported tar entry type "N"'],
+    ['D', 'unsupported tar entry type "D"'],
+  ])('a special entry of type %s', async (type, reason) => {
+    const err = await refusal(gzipTar(design(), tarEntry('special.bin', 'data', { type }), END_OF_ARCHIVE), 'INVALID_ARCHIVE', `archive entry "special.bin": ${reason}`);
+    expect(err.details).toEqual({ path: 'special.bin' });
+  });
+
+  it('a GNU sparse file given by PAX keys, and a PAX global header that sets a path', async () => {
+    await refusal(gzipTar(design(), paxHeader({ 'GNU.sparse.major': '1', 'GNU.sparse.minor': '0', 'GNU.sparse.name': 'real.bin' }), tarEntry('a.bin', 'x'), END_OF_ARCHIVE),
+      'INVALID_ARCHIVE', 'archive entry "a.bin": is a GNU sparse file ("GNU.sparse.major"); sparse files are not allowed');
+    await refusal(gzipTar(paxHeader({ path: 'evil.txt' }, 'g'), design(), END_OF_ARCHIVE), 'INVALID_ARCHIVE',
+      'archive entry "PaxHeader": is a PAX global header setting "path"; only a comment is allowed there');
+    // `git archive` writes a global header holding only the commit id: fine.
+    const files = await readArchive(gzipTar(paxHeader({ comment: 'a'.repeat(40) }, 'g'), design(), END_OF_ARCHIVE));
+    expect(files.map((f) => f.path)).toEqual(['design.yaml']);
+  });
+
+  it('a directory entry that declares data, and a name that is not UTF-8', async () => {
+    await refusal(gzipTar(design(), tarEntry('docs/', 'hidden', { type: '5' }), END_OF_ARCHIVE), 'INVALID_ARCHIVE',
+      'archive entry "docs/": is a directory entry that declares 6 bytes of data');
+    await refusal(gzipTar(design(), tarEntry(Buffer.from([0x61, 0xff, 0x62]), 'x'), END_OF_ARCHIVE), 'INVALID_ARCHIVE',
+      'archive entry "a\u00ffb": name is not valid UTF-8');
+  });
+
+  it.each([
+    ['a.txt', 'a.txt.'],
+    ['a.txt', 'a.txt '],
+    ['docs/x.md', 'docs./y.md'],
+    ['docs/x.md', 'docs /y.md'],
+    ['ab.txt', 'a\u200bb.txt'],
+  ])('paths that differ only by a trailing dot, a space or an invisible character: %j and %j', async (a, b) => {
+    const err = await refusal(gzipTar(design(), tarEntry(a, '1'), tarEntry(b, '2'), END_OF_ARCHIVE), 'INVALID_ARCHIVE',
+      `archive entries ${JSON.stringify(a)} and ${JSON.stringify(b)} collide on Windows or macOS (which ignore trailing dots and spaces, invisible characters and case)`);
+    expect(err.details).toEqual({ path: b, other: a });
+  });
+
+  it.each([
+    ['.g\u200cit/config', '".git" segments are not allowed, nor look-alikes such as ".g\\u200cit"'],
+    ['sub/.gi\ufefft/HEAD', '".git" segments are not allowed, nor look-alikes such as ".gi\\ufefft"'],
+    ['.git./config', '".git" segments are not allowed, nor look-alikes such as ".git."'],
+    ['.git /config', '".git" segments are not allowed, nor look-alikes such as ".git "'],
+    ['.git::$INDEX_ALLOCATION/config', '".git" segments are not allowed, nor look-alikes such as ".git::$INDEX_ALLOCATION"'],
+    ['git~1/config', '"git~1" is the Windows short name of ".git" and is not allowed'],
+    ['GIT~1/config', '"GIT~1" is the Windows short name of ".git" and is not allowed'],
+    ['%2e%2e/evil.txt', '"%2e%2e" reads as ".." once percent-decoded and is not allowed'],
+    ['docs/%2E%2e/x', '"%2E%2e" reads as ".." once percent-decoded and is not allowed'],
+    ['%2egit/config', '"%2egit" reads as ".git" once percent-decoded and is not allowed'],
+    ['a%2fb.txt', '"a%2fb.txt" reads as "a/b.txt" once percent-decoded and is not allowed'],
+    ['CON.step', '"CON.step" is a device name reserved by Windows (CON)'],
+    ['docs/aux.txt', '"aux.txt" is a device name reserved by Windows (AUX)'],
+    ['nul', '"nul" is a device name reserved by Windows (NUL)'],
+    ['cad/Com1.stl', '"Com1.stl" is a device name reserved by Windows (COM1)'],
+    ['lpt9', '"lpt9" is a device name reserved by Windows (LPT9)'],
+  ])('%j', async (name, reason) => {
+    const err = await refusal(gzipTar(design(), tarEntry(name, 'x'), END_OF_ARCHIVE), 'INVALID_ARCHIVE', `archive entry ${JSON.stringify(name)}: ${reason}`);
+    expect(err.details).toEqual({ path: name });
+  });
+
+  it('accepts names that merely resemble those (console.step, auxiliary.txt, gitter, 100%25.txt)', async () => {
+    const names = ['console.step', 'docs/auxiliary.txt', 'gitter/x', '.github/workflows/ci.yml', '100%25.txt', 'com10.txt', 'a%20b.txt'];
+    const files = await readArchive(gzipTar(design(), ...names.map((n) => tarEntry(n, 'x')), END_OF_ARCHIVE));
+    expect(files.map((f) => f.path).sort()).toEqual(['design.yaml', ...names].sort());
+  });
+
+  it(`a .gitattributes over ${MAX_GITATTRIBUTES_BYTES / 1024} KiB, anywhere, by its header`, async () => {
+    expect(MAX_GITATTRIBUTES_BYTES).toBe(16 * 1024);
+    const ok = await readArchive(gzipTar(design(), tarEntry('.gitattributes', Buffer.alloc(MAX_GITATTRIBUTES_BYTES, 0x61)), END_OF_ARCHIVE));
+    expect(ok.map((f) => f.path)).toEqual(['.gitattributes', 'design.yaml']);
+    for (const name of ['.gitattributes', 'docs/.GitAttributes']) {
+      const err = await refusal(gzipTar(design(), tarEntry(name, Buffer.alloc(MAX_GITATTRIBUTES_BYTES + 1, 0x61)), END_OF_ARCHIVE), 'INVALID_ARCHIVE',
+        `archive entry ${JSON.stringify(name)}: is larger than 16 KiB (limit for .gitattributes, which changes how git checks files out)`);
+      expect(err.details).toEqual({ path: name });
+    }
+  });
+});
+
+describe('the registry stores exactly the file set GNU tar lists', () => {
+  const gnuTar = spawnSync('tar', ['--version'], { encoding: 'utf8' }).stdout?.includes('GNU tar') ?? false;
+  const gnuList = (gz: Buffer): string[] => {
+    const out = spawnSync('tar', ['-tzf', '-'], { input: gz, encoding: 'utf8' });
+    return out.stdout.split('\n').filter((l) => l !== '' && !l.endsWith('/')).map((l) => l.replace(/^\.\//, '')).sort();
+  };
+  const longName = `docs/${'n'.repeat(150)}.md`;
+  const archives: Array<[string, () => Buffer]> = [
+    ['plain entries with ./ and directories', () => gzipTar(tarEntry('./design.yaml', MANIFEST.data), tarEntry('./docs/', '', { type: '5' }), tarEntry('./docs/a.md', 'A'), END_OF_ARCHIVE)],
+    ['a ustar prefix field', () => gzipTar(tarEntry('design.yaml', MANIFEST.data), tarEntry('a.md', 'A', { prefix: 'docs/deep' }), END_OF_ARCHIVE)],
+    ['a PAX path', () => gzipTar(tarEntry('design.yaml', MANIFEST.data), paxHeader({ path: longName }), tarEntry('short', 'x'), END_OF_ARCHIVE)],
+    ['a GNU long name', () => gzipTar(tarEntry('design.yaml', MANIFEST.data), tarEntry('././@LongLink', `${longName}\0`, { type: 'L' }), tarEntry(longName.slice(0, 99), 'x'), END_OF_ARCHIVE)],
+    ['a git archive style global comment', () => gzipTar(paxHeader({ comment: 'f'.repeat(40) }, 'g'), tarEntry('design.yaml', MANIFEST.data), END_OF_ARCHIVE)],
+  ];
+
+  it.runIf(gnuTar).each(archives)('%s', async (_what, make) => {
+    const gz = make();
+    const ours = (await readArchive(gz)).map((f) => f.path).sort();
+    expect(ours).toEqual(gnuList(gz));
+  });
+
+  it.runIf(gnuTar)('our own writer, with long and non-ASCII names', async () => {
+    const gz = await writeArchive(pkg);
+    expect((await readArchive(gz)).map((f) => f.path).sort()).toEqual(gnuList(gz));
+  });
+
+  it.runIf(gnuTar)('GNU tar does not list what follows the marker, which is why it is refused', async () => {
+    const gz = gzipTar(tarEntry('design.yaml', MANIFEST.data), END_OF_ARCHIVE, tarEntry('evil.txt', 'x'), END_OF_ARCHIVE);
+    expect(gnuList(gz)).toEqual(['design.yaml']);
+    await refusal(gz, 'INVALID_ARCHIVE', /"evil\.txt": comes after the end-of-archive marker/);
+  });
+});
+
+describe('decompression stops at the limit with bounded memory, whatever the ratio', () => {
+  /** Peak growth of rss and of array buffers while `run` runs, sampled every few milliseconds. */
+  async function memoryGrowth(run: () => Promise<unknown>): Promise<{ rss: number; buffers: number }> {
+    global.gc?.();
+    const base = process.memoryUsage();
+    let rss = base.rss;
+    let buffers = base.arrayBuffers;
+    const sample = () => {
+      const m = process.memoryUsage();
+      rss = Math.max(rss, m.rss);
+      buffers = Math.max(buffers, m.arrayBuffers);
+    };
+    const timer = setInterval(sample, 1);
+    try {
+      await run();
+    } finally {
+      clearInterval(timer);
+      sample();
+    }
+    return { rss: rss - base.rss, buffers: buffers - base.arrayBuffers };
+  }
+
+  it('40 files of 19 MiB of zeros (760 MiB from under 1 MB, each under the per-file limit) → TOO_LARGE, < 64 MiB growth', async () => {
+    const bomb = gzipBombOfFiles(40, 19 * MiB, (i) => (i === 0 ? 'design.yaml' : `part-${i}.bin`));
+    expect(bomb.byteLength).toBeLessThan(MiB);
+    const growth = await memoryGrowth(() => refusal(bomb, 'TOO_LARGE', 'archive expands to more than 200 MiB (limit maxUncompressedBytes)'));
+    expect(growth.rss).toBeLessThan(64 * MiB);
+    expect(growth.buffers).toBeLessThan(64 * MiB);
+  });
+
+  it('one entry declaring 1 GiB is refused by its header, without inflating it', async () => {
+    const growth = await memoryGrowth(() => refusal(gzipBombOfFiles(1, 1024 * MiB, () => 'design.yaml'), 'TOO_LARGE',
+      'archive entry "design.yaml" is larger than 20 MiB (limit maxFileBytes)'));
+    expect(growth.rss).toBeLessThan(64 * MiB);
   });
 });

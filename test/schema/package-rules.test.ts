@@ -2,11 +2,13 @@ import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_LIMITS,
   MANIFEST_PATH,
+  MAX_GITATTRIBUTES_BYTES,
   PackageChecker,
   checkPackageFiles,
   checkPackagePath,
   comparePaths,
   formatBytes,
+  segmentView,
   type PackageFile as SchemaPackageFile,
   type PackageLimits,
 } from '../../schema/package-rules.ts';
@@ -224,5 +226,39 @@ describe('helpers', () => {
 
   it('comparePaths is UTF-8 byte order (upper case before lower case, "/" before letters)', () => {
     expect(['b', 'a/b', 'B', 'a-b', 'a'].sort(comparePaths)).toEqual(['B', 'a', 'a-b', 'a/b', 'b']);
+  });
+});
+
+describe('checkPackagePath: what Windows, macOS and git see', () => {
+  it.each([
+    ['CON.step', '"CON.step" is a device name reserved by Windows (CON)'],
+    ['docs/aux.txt', '"aux.txt" is a device name reserved by Windows (AUX)'],
+    ['prn', '"prn" is a device name reserved by Windows (PRN)'],
+    ['a/NUL .txt', '"NUL .txt" is a device name reserved by Windows (NUL)'],
+    ['com9', '"com9" is a device name reserved by Windows (COM9)'],
+    ['LPT1.tar.gz', '"LPT1.tar.gz" is a device name reserved by Windows (LPT1)'],
+    ['.g\u200dit/x', '".git" segments are not allowed, nor look-alikes such as ".g\\u200dit"'],
+    ['.GIT. /x', '".git" segments are not allowed, nor look-alikes such as ".GIT. "'],
+    ['git~1', '"git~1" is the Windows short name of ".git" and is not allowed'],
+    ['%2E/x', '"%2E" reads as "." once percent-decoded and is not allowed'],
+    ['a%5cb', '"a%5cb" reads as "a\\\\b" once percent-decoded and is not allowed'],
+  ])('refuses %j', (path, reason) => {
+    expect(checkPackagePath(path)).toBe(reason);
+  });
+
+  it.each(['console.step', 'auxiliary/x.txt', 'com10', 'lpt', 'gitk', 'git~1x', '.gitignore', '50%.txt', 'a%20b'])('accepts %j', (path) => {
+    expect(checkPackagePath(path)).toBeNull();
+  });
+
+  it('segmentView drops invisible characters, trailing dots and spaces and case', () => {
+    expect(segmentView('.G\u200cIT. ')).toBe('.git');
+    expect(segmentView('Readme.MD')).toBe('readme.md');
+  });
+
+  it('checkPackageFiles refuses a .gitattributes over 16 KiB and paths that collide on Windows', () => {
+    expect(() => checkPackageFiles([{ path: 'design.yaml', size: 1 }, { path: '.gitattributes', size: MAX_GITATTRIBUTES_BYTES + 1 }])).toThrow(
+      'package file ".gitattributes": is larger than 16 KiB (limit for .gitattributes, which changes how git checks files out)');
+    expect(() => checkPackageFiles([{ path: 'design.yaml', size: 1 }, { path: 'a.txt', size: 1 }, { path: 'a.txt ', size: 1 }])).toThrow(
+      'package files "a.txt" and "a.txt " collide on Windows or macOS');
   });
 });

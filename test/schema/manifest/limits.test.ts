@@ -139,3 +139,14 @@ describe('YAML tags outside the core schema', () => {
     expect(validateManifestText(edit('    quantity: 4', '    quantity: !!int 4')).issues).toEqual([]);
   });
 });
+
+describe('paths named in the manifest follow the package path rules', () => {
+  it.each([
+    ['docs/CON.md', '"docs/CON.md" cannot be a file in a package: "CON.md" is a device name reserved by Windows (CON)'],
+    ['.g\u200cit/config', '".g\u200cit/config" cannot be a file in a package: ".git" segments are not allowed, nor look-alikes such as ".g\\u200cit"'],
+  ])('refuses %j in docs.readme, at the field', (path, message) => {
+    expectIssue(validateManifestText(edit('readme: README.md', `readme: ${JSON.stringify(path)}`)), {
+      code: 'path-invalid', path: 'docs.readme', line: 14, column: 11, message,
+    });
+  });
+});

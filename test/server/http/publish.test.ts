@@ -6,7 +6,7 @@ import zlib from 'node:zlib';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { designArchive, designFiles, makeRegistry, publish, type TestRegistry } from '../../helpers/registry.ts';
-import { gzipBomb, rawArchive } from '../../helpers/hostile-archives.ts';
+import { END_OF_ARCHIVE, gzipBomb, gzipTar, paxHeader, rawArchive, tarEntry } from '../../helpers/hostile-archives.ts';
 import { writeArchive } from '../../../schema/archive.ts';
 
 let reg: TestRegistry;
@@ -223,6 +223,51 @@ describe('inputs a careful registry refuses (issue 12)', () => {
     expect(res.body.error.message).toMatch(/is 65 characters long; the limit is 64$/);
     expect(fs.existsSync(repoOf('alice/long-version'))).toBe(false);
   });
+
+  it('refuses look-alike and Windows-reserved design names, naming the existing design', async () => {
+    await publish(reg.app, alice, 'alice/modem', '1.0.0', await designArchive('alice/modem')).expect(201);
+    for (const [pkg, similarTo] of [['alice/rnodem', 'alice/modem'], ['alice/wldget', 'alice/widget'], ['alice/w1dget', 'alice/widget']] as const) {
+      const res = await publish(reg.app, alice, pkg, '1.0.0', await designArchive(pkg));
+      expect(res.status, pkg).toBe(400);
+      expect(res.body.error.code, pkg).toBe('NAME_TOO_SIMILAR');
+      expect(res.body.error.message, pkg).toBe(`"${pkg}" is too similar to the existing design "${similarTo}"; choose a more distinct name`);
+      expect(fs.existsSync(repoOf(pkg)), pkg).toBe(false);
+    }
+    const con = await publish(reg.app, alice, 'alice/con', '1.0.0', await designArchive('alice/console'));
+    expect(con.status).toBe(400);
+    expect(con.body.error.message).toBe('invalid package name "alice/con": name "con" is a device name reserved by Windows');
+    expect(fs.existsSync(repoOf('alice/con'))).toBe(false);
+  });
+
+  const hostile = (...extra: Buffer[]) => {
+    const files = designFiles('alice/sneaky').map((f) => tarEntry(f.path, Buffer.from(f.data)));
+    return gzipTar(...files, ...extra);
+  };
+  const archiveCases: Array<[string, () => Buffer, string]> = [
+    ['an entry after the end-of-archive marker', () => hostile(END_OF_ARCHIVE, tarEntry('evil.txt', 'x'), END_OF_ARCHIVE),
+      'archive entry "evil.txt": comes after the end-of-archive marker (GNU tar stops there and would not list it)'],
+    ['a PAX size that disagrees with the header', () => hostile(paxHeader({ size: '2' }), tarEntry('a.txt', 'hello'), END_OF_ARCHIVE),
+      'archive entry "a.txt": has a PAX size (2 bytes) that disagrees with its ustar header (5 bytes)'],
+    ['a contiguous file', () => hostile(tarEntry('c.bin', 'x', { type: '7' }), END_OF_ARCHIVE), 'archive entry "c.bin": contiguous files (type 7) are not allowed'],
+    ['a .git look-alike with a zero-width joiner', () => hostile(tarEntry('.g\u200cit/config', 'x'), END_OF_ARCHIVE),
+      'archive entry ".g\u200cit/config": ".git" segments are not allowed, nor look-alikes such as ".g\\u200cit"'],
+    ['the 8.3 short name of .git', () => hostile(tarEntry('GIT~1/config', 'x'), END_OF_ARCHIVE), 'archive entry "GIT~1/config": "GIT~1" is the Windows short name of ".git" and is not allowed'],
+    ['a literal %2e%2e segment', () => hostile(tarEntry('%2e%2e/x', 'x'), END_OF_ARCHIVE), 'archive entry "%2e%2e/x": "%2e%2e" reads as ".." once percent-decoded and is not allowed'],
+    ['a Windows device name as a file stem', () => hostile(tarEntry('CON.step', 'x'), END_OF_ARCHIVE), 'archive entry "CON.step": "CON.step" is a device name reserved by Windows (CON)'],
+    ['paths that differ by a trailing dot', () => hostile(tarEntry('README.md.', 'x'), END_OF_ARCHIVE),
+      'archive entries "README.md" and "README.md." collide on Windows or macOS (which ignore trailing dots and spaces, invisible characters and case)'],
+    ['a large .gitattributes', () => hostile(tarEntry('.gitattributes', Buffer.alloc(16 * 1024 + 1, 0x61)), END_OF_ARCHIVE),
+      'archive entry ".gitattributes": is larger than 16 KiB (limit for .gitattributes, which changes how git checks files out)'],
+  ];
+  for (const [what, make, message] of archiveCases) {
+    it(`refuses ${what} with 400 INVALID_ARCHIVE naming the entry, storing nothing`, async () => {
+      const res = await publish(reg.app, alice, 'alice/sneaky', '1.0.0', make());
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('INVALID_ARCHIVE');
+      expect(res.body.error.message).toBe(message);
+      expect(fs.existsSync(repoOf('alice/sneaky'))).toBe(false);
+    });
+  }
 });
 
 describe('a declared Content-Length over the limit is answered 413 before the body is read', () => {

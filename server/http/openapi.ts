@@ -13,6 +13,7 @@ const bool: Schema = { type: 'boolean' };
 const arr = (items: Schema): Schema => ({ type: 'array', items });
 const obj = (properties: Record<string, Schema>, required: string[] = Object.keys(properties)): Schema => ({ type: 'object', properties, required });
 const nullable = (s: Schema): Schema => ({ anyOf: [s, { type: 'null' }] });
+const ANY: Schema = { type: 'object' };
 
 const schemas: Record<string, Schema> = {
   Error: obj({
@@ -173,6 +174,45 @@ export const OPERATIONS: Record<string, Record<string, Op>> = {
   '/certifications/:id/:action': { post: { summary: 'Lifecycle: withdraw, suspend, revoke, renew, reinstate, resubmit', tag: 'certification', auth: true, body: obj({ reason: str, version: str }, []), ok: [200, ref('Certification')] } },
   '/certificates/:uid': { get: { summary: 'The certificate, with where to verify it', tag: 'certification', ok: [200, ref('CertificateRead')] } },
   '/certificates/:uid/badge.svg': { get: { summary: 'The certification mark (SVG, no script)', tag: 'certification', ok: [200, 'image/svg+xml'] } },
+
+  // Interop (SPEC §8). Response shapes of these later routes are documented as objects only.
+  '/designs/:owner/:name/versions/:version/okh.toml': { get: { summary: 'The version in OKH-LOSH form (for OKH crawlers)', tag: 'interop', ok: [200, 'application/toml'] } },
+  '/designs/:owner/:name/delist': {
+    post: { summary: 'Delist an imported design (owners, admins)', tag: 'interop', auth: true, body: obj({ reason: str }, []), ok: [200, ANY] },
+    delete: { summary: 'List a delisted design again', tag: 'interop', auth: true, ok: [200, ANY] },
+  },
+
+  // Local production network (SPEC §9).
+  '/producers': { get: { summary: 'Find producers (facility profiles) by process, region, capacity; ?account= lists one account\'s', tag: 'production', ok: [200, ANY] } },
+  '/producers/:account/:facility': {
+    put: { summary: 'Create or replace a facility profile (its account)', tag: 'production', auth: true, body: ANY, ok: [200, ANY] },
+    get: { summary: 'A facility profile', tag: 'production', ok: [200, ANY] },
+    delete: { summary: 'Remove a facility profile', tag: 'production', auth: true, ok: [200, ANY] },
+  },
+  '/producers/:account/:facility/offers/:owner/:name': {
+    put: { summary: 'Offer to make a design at a level (product, kit, parts…)', tag: 'production', auth: true, body: ANY, ok: [200, ANY] },
+    delete: { summary: 'Withdraw an offer', tag: 'production', auth: true, query: [['level', str, 'which offer']], ok: [200, ANY] },
+  },
+  '/designs/:owner/:name/producers': { get: { summary: 'Producers able to make this design, with reasons', tag: 'production', ok: [200, ANY] } },
+  '/designs/:owner/:name/offers': { get: { summary: 'Producers\' offers for this design', tag: 'production', ok: [200, ANY] } },
+  '/designs/:owner/:name/pledges': { post: { summary: 'Pledge to buy units of this design in a region', tag: 'production', auth: true, body: ANY, ok: [201, ANY] } },
+  '/designs/:owner/:name/demand': { get: { summary: 'Pledged demand for this design by region', tag: 'production', ok: [200, ANY] } },
+  '/pledges': { get: { summary: 'Your pledges', tag: 'production', auth: true, ok: [200, ANY] } },
+  '/pledges/:id': {
+    put: { summary: 'Change a pledge', tag: 'production', auth: true, body: ANY, ok: [200, ANY] },
+    delete: { summary: 'Withdraw a pledge', tag: 'production', auth: true, ok: [200, ANY] },
+  },
+  '/runs': { post: { summary: 'Open a production run (a producer)', tag: 'production', auth: true, body: ANY, ok: [201, ANY] } },
+  '/runs/:id': { get: { summary: 'A production run and its state', tag: 'production', ok: [200, ANY] } },
+  '/runs/:id/commit': { post: { summary: 'Commit your pledge to a run (empty body)', tag: 'production', auth: true, ok: [200, ANY] } },
+  '/runs/:id/:action': { post: { summary: 'Advance a run (producer actions)', tag: 'production', auth: true, ok: [200, ANY] } },
+  '/designs/:owner/:name/versions/:version/builds': {
+    post: { summary: 'Report a build of this version (JSON; photos uploaded first)', tag: 'production', auth: true, body: ANY, ok: [201, ANY] },
+    get: { summary: 'Build reports of this version', tag: 'production', ok: [200, ANY] },
+  },
+  '/designs/:owner/:name/versions/:version/builds/:id/endorse': { post: { summary: 'Endorse a build report', tag: 'production', auth: true, ok: [200, ANY] } },
+  '/photos': { post: { summary: 'Upload a build photo (PNG, JPEG or WebP bytes)', tag: 'production', auth: true, body: { content: 'application/octet-stream', description: 'the image bytes' }, ok: [201, ANY] } },
+  '/photos/:sha256': { get: { summary: 'A build photo (its own image type, nosniff)', tag: 'production', ok: [200, 'image/*'] } },
 };
 
 /** `/designs/:owner/:name/files/*path` → `/designs/{owner}/{name}/files/{path}` */

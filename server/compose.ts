@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Config } from './config.ts';
 import type { Deps } from './services/deps.ts';
 import { GitDesignStore } from './store/git/design-store.ts';
@@ -42,7 +43,12 @@ export async function buildDeps(config: Pick<Config, 'dataDir' | 'limits' | 'quo
   }
   const derived = new SqlDerivedStore(db);
   // The stored search documents let Meilisearch rebuild a lost index on its own.
-  const search = createSearchIndex(env, { source: () => derived.searchDocuments(), log });
+  const search = createSearchIndex(env, {
+    source: () => derived.searchDocuments(),
+    fetch: (ids) => derived.searchDocumentsById(ids),
+    snapshotFile: path.join(path.resolve(config.dataDir), 'search', 'embedded-index.json'),
+    log,
+  });
   await search.init();
   return {
     designs,

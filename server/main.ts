@@ -71,11 +71,14 @@ async function main(): Promise<void> {
   await ensureAdmin(deps.accounts, { dataDir: config.dataDir, adminToken: config.adminToken, log });
   const swept = await deps.archives.sweep();
   if (swept) log(`removed ${swept} temporary archive file(s) left by an interrupted write`);
+  // The embedded engine's saved index first, so the designs replayed below update it in place.
+  const restored = await deps.search.restore?.();
   const sync = await syncDerived(deps);
   if (sync.full) log(`derived state rebuilt from git for ${sync.replayed} designs`);
   else if (sync.replayed) log(`derived state repaired for ${sync.replayed} design(s) changed since the last run`);
-  const indexed = sync.full ? (await deps.derived.searchDocuments()).length : await loadSearchIndex(deps);
-  log(`search engine: ${deps.search.engine} (${indexed} designs indexed)`);
+  const loaded = sync.full ? undefined : await loadSearchIndex(deps, restored);
+  if (loaded) log(`search engine: ${deps.search.engine} (${loaded.documents} designs; ${restored ? `saved index loaded, ${loaded.reindexed} re-indexed` : 'indexed'})`);
+  else log(`search engine: ${deps.search.engine} (indexed while rebuilding)`);
   if (config.seed) {
     const { published } = await seedDesigns(deps, path.join(root, 'designs'));
     if (published.length) log(`published ${published.length} example designs: ${published.join(', ')}`);

@@ -7,6 +7,7 @@
  * normalised here (process codes as-is, regions upper-case, tools lower-case) so that engines only
  * ever compare normalised strings.
  */
+import { createHash } from 'node:crypto';
 import { licenseFamily, licenseIds, type LicenseFamily } from '../../schema/licenses.ts';
 import { FACILITY_LEVELS, type BomLine, type FacilityLevel, type Manifest } from '../../schema/types.ts';
 
@@ -249,4 +250,9 @@ function uniq<T>(xs: Iterable<T>): T[] {
 
 function isNonEmpty(x: string | undefined | null): x is string {
   return typeof x === 'string' && x.trim() !== '';
+}
+
+/** A short digest of a search document: a saved index entry is current when the stored document has the same one. */
+export function documentDigest(doc: SearchDocument): string {
+  return createHash('sha256').update(JSON.stringify(doc)).digest('base64url').slice(0, 22);
 }

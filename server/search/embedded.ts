@@ -8,8 +8,11 @@
  * Everything else — filters, can-make, facets, sorting, pagination — is plain TypeScript over the
  * matched documents, using the same rules as the Meilisearch adapter (./common.ts).
  */
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import MiniSearch, { type Query, type SearchOptions } from 'minisearch';
-import type { SearchDocument } from '../domain/search-document.ts';
+import { documentDigest, type SearchDocument } from '../domain/search-document.ts';
 import { FACETS, exactNameOf, type Facet, type SearchQuery } from '../domain/search-query.ts';
 import type { SearchHealth, SearchHit, SearchIndex, SearchResult } from './port.ts';
 import {
@@ -47,25 +50,50 @@ function extractField(doc: SearchDocument, field: string): string {
   return v == null ? '' : String(v);
 }
 
+const MINI_OPTIONS = {
+  idField: 'id',
+  fields: [...TEXT_FIELDS],
+  storeFields: [],
+  extractField: extractField as (doc: unknown, field: string) => string,
+};
+
 function newMiniSearch(): MiniSearch<SearchDocument> {
-  return new MiniSearch<SearchDocument>({
-    idField: 'id',
-    fields: [...TEXT_FIELDS],
-    storeFields: [],
-    extractField: extractField as (doc: unknown, field: string) => string,
-  });
+  return new MiniSearch<SearchDocument>(MINI_OPTIONS);
 }
 
 export interface EmbeddedOptions {
   /** Documents to start with (same as replaceAll after construction). */
   documents?: SearchDocument[];
+  /**
+   * Where whole documents live (the operational database). Given this, the engine keeps only
+   * what matching, filtering, facets and sorting need in memory, and reads the few documents of
+   * a result page from here: memory stays bounded by the index, not by the documents.
+   */
+  fetch?: (ids: string[]) => Promise<SearchDocument[]>;
+  /** File the in-memory index is written to on close(), so a restart loads it instead of rebuilding. */
+  snapshotFile?: string;
 }
 
-/** A stored document plus its facet values as interned ids (counting facets is the hot loop). */
+/**
+ * What one design costs in memory: its filter view, facet value ids, sort keys, versions (for
+ * `owner/name@version`) and digest; the whole document only when there is no `fetch`.
+ */
 interface Entry {
-  doc: SearchDocument;
+  key: Pick<SearchDocument, 'id' | 'updatedAtTs' | 'costSort'>;
+  versions: string[];
   view: FilterView;
   facetIds: Uint32Array;
+  digest: string;
+  doc?: SearchDocument;
+}
+
+const SNAPSHOT_FORMAT = 1;
+
+interface Snapshot {
+  format: number;
+  mini: unknown;
+  facets: { facet: Facet[]; value: string[] };
+  entries: Array<[Entry['key'], string[], FilterView, number[], string]>;
 }
 
 interface Match {
@@ -78,6 +106,16 @@ class FacetDictionary {
   private readonly ids = new Map<string, number>();
   readonly facet: Facet[] = [];
   readonly value: string[] = [];
+
+  static from(saved: { facet: Facet[]; value: string[] }): FacetDictionary {
+    const d = new FacetDictionary();
+    saved.facet.forEach((f, i) => {
+      d.facet.push(f);
+      d.value.push(saved.value[i]!);
+      d.ids.set(`${f}\u0000${saved.value[i]}`, i);
+    });
+    return d;
+  }
 
   idsOf(doc: SearchDocument): Uint32Array {
     const out: number[] = [];
@@ -117,9 +155,69 @@ export class EmbeddedSearchIndex implements SearchIndex {
   /** All entries in browse order (updated desc) and in cost order, rebuilt lazily after writes. */
   private browse: Entry[] | undefined;
   private cheapest: Entry[] | undefined;
+  private readonly fetch: EmbeddedOptions['fetch'];
+  private readonly snapshotFile: string | undefined;
 
   constructor(opts: EmbeddedOptions = {}) {
+    this.fetch = opts.fetch;
+    this.snapshotFile = opts.snapshotFile;
     if (opts.documents) this.load(opts.documents);
+  }
+
+  private entryOf(doc: SearchDocument, dict: FacetDictionary): Entry {
+    const entry: Entry = {
+      key: { id: doc.id, updatedAtTs: doc.updatedAtTs, costSort: doc.costSort },
+      versions: doc.versions.map((v) => v.toLowerCase()),
+      view: filterView(doc),
+      facetIds: dict.idsOf(doc),
+      digest: documentDigest(doc),
+    };
+    if (!this.fetch) entry.doc = structuredClone(doc);
+    return entry;
+  }
+
+  /**
+   * Load the snapshot written by the last close(). Returns the digest of every document it holds
+   * (the caller upserts those that changed since), or undefined when there is none to trust.
+   */
+  async restore(): Promise<Map<string, string> | undefined> {
+    if (!this.snapshotFile || !this.fetch) return undefined;
+    let snap: Snapshot;
+    try {
+      snap = JSON.parse(await fs.readFile(this.snapshotFile, 'utf8')) as Snapshot;
+      if (snap.format !== SNAPSHOT_FORMAT) return undefined;
+      const mini = MiniSearch.loadJS<SearchDocument>(snap.mini as never, MINI_OPTIONS);
+      const entries = new Map<string, Entry>();
+      for (const [key, versions, view, facetIds, digest] of snap.entries) {
+        entries.set(key.id, { key, versions, view, facetIds: Uint32Array.from(facetIds), digest });
+      }
+      this.mini = mini;
+      this.entries = entries;
+      this.dict = FacetDictionary.from(snap.facets);
+      this.invalidateOrders();
+    } catch {
+      // Missing, torn or from another version: the caller rebuilds from the stored documents.
+      return undefined;
+    } finally {
+      // Used once: a crash after this start must not restore an index older than its writes.
+      await fs.rm(this.snapshotFile, { force: true });
+    }
+    return new Map([...this.entries.values()].map((e) => [e.key.id, e.digest]));
+  }
+
+  /** Write the index to the snapshot file (atomically). Called by close(). */
+  async persist(): Promise<void> {
+    if (!this.snapshotFile || !this.fetch) return;
+    const snap: Snapshot = {
+      format: SNAPSHOT_FORMAT,
+      mini: this.mini.toJSON(),
+      facets: { facet: this.dict.facet, value: this.dict.value },
+      entries: [...this.entries.values()].map((e) => [e.key, e.versions, e.view, [...e.facetIds], e.digest]),
+    };
+    await fs.mkdir(path.dirname(this.snapshotFile), { recursive: true });
+    const tmp = `${this.snapshotFile}.${randomBytes(4).toString('hex')}.tmp`;
+    await fs.writeFile(tmp, JSON.stringify(snap));
+    await fs.rename(tmp, this.snapshotFile);
   }
 
   async init(): Promise<void> {}
@@ -130,10 +228,9 @@ export class EmbeddedSearchIndex implements SearchIndex {
         this.removeOne(doc.id);
         continue;
       }
-      const copy = structuredClone(doc);
-      if (this.entries.has(doc.id)) this.mini.replace(copy);
-      else this.mini.add(copy);
-      this.entries.set(doc.id, { doc: copy, view: filterView(copy), facetIds: this.dict.idsOf(copy) });
+      if (this.entries.has(doc.id)) this.mini.replace(doc);
+      else this.mini.add(doc);
+      this.entries.set(doc.id, this.entryOf(doc, this.dict));
     }
     this.invalidateOrders();
   }
@@ -162,17 +259,17 @@ export class EmbeddedSearchIndex implements SearchIndex {
         const entry = this.entries.get(r.id as string);
         if (entry && pass(entry.view)) matched.push({ entry, score: r.score });
       }
-      if (ordering === 'relevance') matched.sort((a, b) => b.score - a.score || byUpdated(a.entry.doc, b.entry.doc));
+      if (ordering === 'relevance') matched.sort((a, b) => b.score - a.score || byUpdated(a.entry.key as SearchDocument, b.entry.key as SearchDocument));
       else {
         const cmp = ordering === 'cost' ? byCost : byUpdated;
-        matched.sort((a, b) => cmp(a.entry.doc, b.entry.doc));
+        matched.sort((a, b) => cmp(a.entry.key as SearchDocument, b.entry.key as SearchDocument));
       }
     }
 
     const exact = exactNameOf(q.text);
     if (exact) {
       const entry = this.entries.get(exact.id);
-      const versionOk = !exact.version || (entry?.doc.versions ?? []).some((v) => v.toLowerCase() === exact.version);
+      const versionOk = !exact.version || (entry?.versions ?? []).includes(exact.version);
       if (entry && versionOk && pass(entry.view)) {
         const already = matched.find((m) => m.entry === entry);
         matched = [already ?? { entry, score: Number.NaN }, ...matched.filter((m) => m.entry !== entry)];
@@ -180,11 +277,18 @@ export class EmbeddedSearchIndex implements SearchIndex {
     }
 
     const { offset, limit } = pageWindow(q.page, q.limit);
-    const hits: SearchHit[] = matched.slice(offset, offset + limit).map((m) => {
-      const hit: SearchHit = structuredClone(m.entry.doc);
+    const page = matched.slice(offset, offset + limit);
+    const docs = this.fetch ? await this.fetch(page.map((m) => m.entry.key.id)) : page.map((m) => m.entry.doc!);
+    const byId = new Map(docs.map((d) => [d.id, d]));
+    const hits: SearchHit[] = [];
+    for (const m of page) {
+      const doc = byId.get(m.entry.key.id);
+      // A document removed between matching and reading is left out of this page.
+      if (!doc) continue;
+      const hit: SearchHit = structuredClone(doc);
       if (terms.length > 0 && !Number.isNaN(m.score)) hit.score = m.score;
-      return hit;
-    });
+      hits.push(hit);
+    }
     return { hits, total: matched.length, facets: this.dict.count(matched), page: q.page, limit: q.limit };
   }
 
@@ -192,7 +296,9 @@ export class EmbeddedSearchIndex implements SearchIndex {
     return { ok: true, engine: this.engine, detail: `${this.entries.size} documents in memory (MiniSearch)` };
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    await this.persist();
+  }
 
   /** Number of indexed documents. */
   get size(): number {
@@ -203,12 +309,9 @@ export class EmbeddedSearchIndex implements SearchIndex {
     const mini = newMiniSearch();
     const dict = new FacetDictionary();
     const entries = new Map<string, Entry>();
-    for (const d of docs) {
-      if (d.yanked) continue;
-      const copy = structuredClone(d);
-      entries.set(d.id, { doc: copy, view: filterView(copy), facetIds: dict.idsOf(copy) });
-    }
-    mini.addAll([...entries.values()].map((e) => e.doc));
+    const live = docs.filter((d) => !d.yanked);
+    for (const d of live) entries.set(d.id, this.entryOf(d, dict));
+    mini.addAll(live);
     // Swap only when the new index is complete: readers never see a half-built one.
     this.mini = mini;
     this.entries = entries;
@@ -223,8 +326,8 @@ export class EmbeddedSearchIndex implements SearchIndex {
   }
 
   private ordered(by: 'updated' | 'cost'): Entry[] {
-    if (by === 'cost') return (this.cheapest ??= [...this.entries.values()].sort((a, b) => byCost(a.doc, b.doc)));
-    return (this.browse ??= [...this.entries.values()].sort((a, b) => byUpdated(a.doc, b.doc)));
+    if (by === 'cost') return (this.cheapest ??= [...this.entries.values()].sort((a, b) => byCost(a.key as SearchDocument, b.key as SearchDocument)));
+    return (this.browse ??= [...this.entries.values()].sort((a, b) => byUpdated(a.key as SearchDocument, b.key as SearchDocument)));
   }
 
   private invalidateOrders(): void {

@@ -65,4 +65,9 @@ export interface SearchIndex {
   health(): Promise<SearchHealth>;
   /** Stop background work (retry timers). Idempotent. */
   close(): Promise<void>;
+  /**
+   * Engines that keep their index in this process may load the one saved at the last close
+   * instead of rebuilding it: the digest of every document it holds, or undefined (rebuild).
+   */
+  restore?(): Promise<Map<string, string> | undefined>;
 }

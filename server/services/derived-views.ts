@@ -167,9 +167,21 @@ export async function rebuildDerived(deps: Deps): Promise<{ designs: number; ver
   return { designs: present.length, versions };
 }
 
-/** Fill the search engine from the stored documents (at start: the embedded engine lives in memory). */
-export async function loadSearchIndex(deps: Deps): Promise<number> {
-  const docs = await deps.derived.searchDocuments();
-  await deps.search.replaceAll(docs);
-  return docs.length;
+/**
+ * Fill the search engine at start. An engine that saved its index at the last close loads it,
+ * and only the documents whose stored digest differs (changed since, or replayed by syncDerived)
+ * are indexed again; otherwise every stored document is indexed.
+ */
+export async function loadSearchIndex(deps: Deps, restored?: Map<string, string>): Promise<{ documents: number; reindexed: number }> {
+  if (!restored) {
+    const docs = await deps.derived.searchDocuments();
+    await deps.search.replaceAll(docs);
+    return { documents: docs.length, reindexed: docs.length };
+  }
+  const current = await deps.derived.searchDigests();
+  const stale = [...current].filter(([id, digest]) => restored.get(id) !== digest).map(([id]) => id);
+  const gone = [...restored.keys()].filter((id) => !current.has(id));
+  if (stale.length) await deps.search.upsert(await deps.derived.searchDocumentsById(stale));
+  if (gone.length) await deps.search.remove(gone);
+  return { documents: current.size, reindexed: stale.length + gone.length };
 }

@@ -177,6 +177,9 @@ export interface DerivedStore {
   /** Version entries of every design that uses `pkg`, directly or transitively (for where-used). */
   dependentEntries(pkg: string): Promise<IndexEntry[]>;
   searchDocuments(): Promise<SearchDocument[]>;
+  searchDocumentsById(ids: string[]): Promise<SearchDocument[]>;
+  /** Search document id → its digest, for every design with a visible version. */
+  searchDigests(): Promise<Map<string, string>>;
   packages(): Promise<string[]>;
   markPending(pkg: string): Promise<void>;
   pending(): Promise<string[]>;

@@ -1,7 +1,7 @@
 /** DerivedStore in the operational database (tables/derived.ts). */
 import type { Kysely, Transaction } from 'kysely';
 import type { IndexEntry } from '../../../schema/bom/where-used.ts';
-import type { SearchDocument } from '../../domain/search-document.ts';
+import { documentDigest, type SearchDocument } from '../../domain/search-document.ts';
 import type { DerivedPackage, DerivedStore, VersionRecord, VersionSummary } from '../ports.ts';
 import type { Database } from './database.ts';
 import type { Tables } from './tables.ts';
@@ -57,6 +57,7 @@ export class SqlDerivedStore implements DerivedStore {
       const row = {
         package_json: JSON.stringify(p.packageJson),
         search_doc_json: p.searchDoc ? JSON.stringify(p.searchDoc) : null,
+        search_doc_digest: p.searchDoc ? documentDigest(p.searchDoc) : null,
         latest: p.latest,
         updated_at: now,
       };
@@ -106,6 +107,18 @@ export class SqlDerivedStore implements DerivedStore {
   async searchDocuments(): Promise<SearchDocument[]> {
     const rows = await this.#k.selectFrom('design_packages').select('search_doc_json').where('search_doc_json', 'is not', null).orderBy('pkg').execute();
     return rows.map((r) => JSON.parse(r.search_doc_json!) as SearchDocument);
+  }
+
+  async searchDocumentsById(ids: string[]): Promise<SearchDocument[]> {
+    if (!ids.length) return [];
+    const pkgs = ids.map((id) => id.replace('--', '/'));
+    const rows = await this.#k.selectFrom('design_packages').select('search_doc_json').where('pkg', 'in', pkgs).where('search_doc_json', 'is not', null).execute();
+    return rows.map((r) => JSON.parse(r.search_doc_json!) as SearchDocument);
+  }
+
+  async searchDigests(): Promise<Map<string, string>> {
+    const rows = await this.#k.selectFrom('design_packages').select(['pkg', 'search_doc_digest']).where('search_doc_digest', 'is not', null).execute();
+    return new Map(rows.map((r) => [r.pkg.replace('/', '--'), r.search_doc_digest!]));
   }
 
   async packages(): Promise<string[]> {

@@ -21,6 +21,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('pkg', 'text', (c) => c.primaryKey())
     .addColumn('package_json', 'text', (c) => c.notNull())
     .addColumn('search_doc_json', 'text')
+    .addColumn('search_doc_digest', 'text')
     .addColumn('latest', 'text')
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();

@@ -24,6 +24,8 @@ export interface DerivedTables {
     package_json: string;
     /** The search document of the latest visible version; null when nothing is visible. */
     search_doc_json: string | null;
+    /** `documentDigest` of the search document: a restored search index is current for it when equal. */
+    search_doc_digest: string | null;
     latest: string | null;
     updated_at: string;
   };

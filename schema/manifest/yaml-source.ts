@@ -94,12 +94,7 @@ class Converter {
       this.fail(node as Node, 'yaml-too-deep', `nesting deeper than ${MANIFEST_LIMITS.maxDepth} levels is not allowed`);
       return null;
     }
-    const tag = (node as { tag?: string }).tag;
-    if (tag !== undefined && !CORE_TAGS.has(tag)) {
-      const shown = tag.startsWith(YAML_TAG_PREFIX) ? `!!${tag.slice(YAML_TAG_PREFIX.length)}` : tag;
-      this.fail(node as Node, 'yaml-tag', `YAML tag ${JSON.stringify(shown)} is not allowed; write a plain value (only the core schema's !!str, !!int, !!float, !!bool, !!null, !!seq and !!map are read)`);
-      return null;
-    }
+    if (this.refusedTag(node)) return null;
     if (isAlias(node)) {
       if (!this.aliasReported) {
         this.aliasReported = true;
@@ -128,6 +123,7 @@ class Converter {
     if (isMap(node)) {
       const out: Record<string, unknown> = {};
       for (const pair of node.items) {
+        if (this.refusedTag(pair.key)) continue;
         const key = keyText(pair.key);
         if (key === undefined) {
           this.fail(pair.key as Node, 'yaml-complex-key', 'keys must be plain names, not lists, mappings or aliases');
@@ -144,6 +140,15 @@ class Converter {
       return out;
     }
     return null;
+  }
+
+  /** Refuses (and reports) a node carrying a tag outside the core schema. */
+  private refusedTag(node: unknown): boolean {
+    const tag = (node as { tag?: string } | null | undefined)?.tag;
+    if (tag === undefined || CORE_TAGS.has(tag)) return false;
+    const shown = tag.startsWith(YAML_TAG_PREFIX) ? `!!${tag.slice(YAML_TAG_PREFIX.length)}` : tag;
+    this.fail(node as Node, 'yaml-tag', `YAML tag ${JSON.stringify(shown)} is not allowed; write a plain value (only the core schema's !!str, !!int, !!float, !!bool, !!null, !!seq and !!map are read)`);
+    return true;
   }
 
   private fail(node: Node | null | undefined, code: string, message: string): void {

@@ -134,6 +134,12 @@ describe('YAML tags outside the core schema', () => {
     }]);
   });
 
+  it('refuses a tag on a key too', () => {
+    const r = validateManifestText(`${MINIMAL}!!js/function keywords: [a]\n`);
+    expect(r.ok).toBe(false);
+    expect(single(r, 'yaml-tag')).toMatchObject({ line: 24, message: expect.stringContaining('"!!js/function"') });
+  });
+
   it('accepts the core tags', () => {
     expect(validateManifestText(edit('title: Widget', 'title: !!str Widget')).issues).toEqual([]);
     expect(validateManifestText(edit('    quantity: 4', '    quantity: !!int 4')).issues).toEqual([]);

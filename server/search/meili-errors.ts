@@ -51,3 +51,23 @@ export function classify(e: unknown): FailureKind {
 
 /** For logs and the admin-only health detail (may name the host). */
 export const describe = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+
+export type Trouble =
+  | { kind: 'outage'; error: string }
+  | { kind: 'auth'; error: string; status: number }
+  | { kind: 'refused'; error: string };
+
+/** What a failure (not a lost index) means for health, and the operator log line (`once`: per episode). */
+export function troubleOf(e: unknown, indexName: string): { trouble: Trouble; line: string; once: boolean } {
+  const kind = classify(e);
+  const error = describe(e);
+  if (kind === 'auth') {
+    const status = (e as { response?: { status?: number } }).response?.status ?? 0;
+    const line = `search: configuration error: Meilisearch refused the API key (HTTP ${status} ${errorCode(e) ?? ''}); set MEILI_MASTER_KEY to a key that may manage index ${indexName}. Searches answer 503 until then.`;
+    return { trouble: { kind: 'auth', error, status }, line, once: true };
+  }
+  if (kind === 'outage') {
+    return { trouble: { kind: 'outage', error }, line: `search: Meilisearch unavailable (${error}); changes are kept and applied when it is back`, once: true };
+  }
+  return { trouble: { kind: 'refused', error }, line: `search: Meilisearch refused a request: ${error}`, once: false };
+}

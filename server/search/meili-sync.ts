@@ -19,7 +19,7 @@
 import type { Meilisearch, Settings } from 'meilisearch';
 import { OhwError } from '../../schema/errors.ts';
 import type { SearchDocument } from '../domain/search-document.ts';
-import { classify, describe, errorCode } from './meili-errors.ts';
+import { classify, describe, errorCode, troubleOf, type Trouble } from './meili-errors.ts';
 import { MeiliIndexAdmin } from './meili-index-admin.ts';
 import { Signal, WriteQueue, type Batch, type Entry } from './meili-queue.ts';
 import { TaskFollower } from './meili-tasks.ts';
@@ -40,11 +40,6 @@ interface FullRequest {
   gen: number;
   docs?: SearchDocument[];
 }
-
-export type Trouble =
-  | { kind: 'outage'; error: string }
-  | { kind: 'auth'; error: string; status: number }
-  | { kind: 'refused'; error: string };
 
 export class MeiliSync {
   /** Index exists and its settings were checked since the last failure. */
@@ -158,6 +153,12 @@ export class MeiliSync {
         this.notify();
       });
     }
+  }
+
+  /** Health check: is the index still ours? (Finds a lost index before any search or write does.) */
+  async verify(): Promise<void> {
+    if (!this.ready || this.lost) return;
+    await this.checkIdentity().catch((e) => this.onFailure(e));
   }
 
   /** A search met `index_not_found`. */
@@ -357,24 +358,12 @@ export class MeiliSync {
   }
 
   private onFailure(e: unknown): void {
-    const kind = classify(e);
-    if (kind === 'index_not_found') return this.onLost('the index disappeared');
+    if (classify(e) === 'index_not_found') return this.onLost('the index disappeared');
     this.ready = false;
-    const error = describe(e);
-    if (kind === 'auth') {
-      const status = (e as { response?: { status?: number } }).response?.status ?? 0;
-      this.trouble = { kind: 'auth', error, status };
-      this.logOnce(
-        'auth',
-        `search: configuration error: Meilisearch refused the API key (HTTP ${status} ${errorCode(e) ?? ''}); set MEILI_MASTER_KEY to a key that may manage index ${this.o.indexName}. Searches answer 503 until then.`,
-      );
-    } else if (kind === 'outage') {
-      this.trouble = { kind: 'outage', error };
-      this.logOnce('outage', `search: Meilisearch unavailable (${error}); changes are kept and applied when it is back`);
-    } else {
-      this.trouble = { kind: 'refused', error };
-      this.o.log(`search: Meilisearch refused a request: ${error}`);
-    }
+    const t = troubleOf(e, this.o.indexName);
+    this.trouble = t.trouble;
+    if (t.once) this.logOnce(t.trouble.kind, t.line);
+    else this.o.log(t.line);
     this.scheduleRetry();
   }
 

@@ -135,6 +135,7 @@ export class MeiliSearchIndex implements SearchIndex {
     } catch (e) {
       unreachable = describe(e);
     }
+    if (!unreachable) await s.verify();
     if (!unreachable && !s.ready) s.kick();
     const h = (status: 'ok' | 'degraded' | 'down', reason: string | undefined, detail: string): SearchHealth => {
       const out: SearchHealth = { ok: status === 'ok', engine: this.engine, status, detail: `index ${this.indexName}; ${detail}; ${pending}` };
@@ -149,6 +150,7 @@ export class MeiliSearchIndex implements SearchIndex {
     }
     if (s.recovering) return h('degraded', 'the search index was lost and is being rebuilt from the registry; searches answer 503 until it is done', `lost: ${s.lost}`);
     if (s.lost) return h('degraded', 'the search index was lost; results are incomplete until an operator runs a rebuild', `lost: ${s.lost}; no source to rebuild from`);
+    if (s.trouble?.kind === 'refused') return h('degraded', 'Meilisearch refused a request of the registry; see the server log', `refused: ${s.trouble.error}`);
     if (s.trouble) return h('degraded', `reconnecting to Meilisearch${changes}`, `last error: ${s.trouble.error}`);
     if (s.settingsMismatch.length) return h('degraded', `index settings not in force: ${s.settingsMismatch.join(', ')}`, 'settings differ after applying them');
     if (s.dropped) return h('degraded', 'some changes were dropped while Meilisearch was unavailable; an operator must run a rebuild', 'queue overflowed without a source');

@@ -30,7 +30,7 @@ afterAll(async () => {
   await reg.cleanup();
 });
 
-async function appWith(opts: { apiKey?: string } = {}) {
+async function appWith(opts: { apiKey?: string; indexName?: string } = {}) {
   const search = new MeiliSearchIndex({ host: fake.url, retryIntervalMs: 0, pollIntervalMs: 2, ...opts });
   await search.init();
   return { app: createApp({ ...reg.deps, search }), search };

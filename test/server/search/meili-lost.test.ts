@@ -106,7 +106,7 @@ describe('a lost index', () => {
     await start({ retryIntervalMs: 20 });
     fake.holdTasks();
     await index.upsert([{ ...MICROSCOPE, title: 'Microscope 2' }]);
-    expect(index.pendingCounts().inflight).toBe(1);
+    await expect.poll(() => fake.taskStatuses(), settles).toContain('processing');
     registry = [LIFETRAC, AQ_SENSOR, { ...MICROSCOPE, title: 'Microscope 2' }];
     await fake.stop();
     fake.wipe();
@@ -114,6 +114,14 @@ describe('a lost index', () => {
     await fake.start(fake.port);
     await expect.poll(() => fake.docs().map((d) => d.title).sort(), settles).toEqual(registry.map((d) => d.title).sort());
     await expect.poll(status, settles).toBe('ok');
+  });
+
+  it('a health check finds a lost index before any search does', async () => {
+    await start();
+    fake.indexes.delete('designs');
+    expect(await index.health()).toMatchObject({ status: 'degraded' });
+    await expect.poll(status, settles).toBe('ok');
+    expect(ids(fake.docs())).toEqual(ids(registry));
   });
 
   it('without a source: recreated with its settings, degraded until an operator rebuilds', async () => {

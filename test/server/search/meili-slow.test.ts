@@ -33,7 +33,7 @@ describe('a task slower than the wait', () => {
   it('is followed by its uid until it succeeds: never resent, and the server is not reported down', async () => {
     fake.holdTasks();
     await index.upsert([LIFETRAC]);
-    expect(fake.taskStatuses()).toContain('processing');
+    await expect.poll(() => fake.taskStatuses(), settles).toContain('processing');
     expect(index.pendingCounts()).toMatchObject({ upserts: 0, inflight: 1 });
     expect(await index.health()).toMatchObject({ ok: true, status: 'ok' });
     // Searches answer meanwhile, from the index as it is.
@@ -50,7 +50,7 @@ describe('a task slower than the wait', () => {
     await index.upsert([LIFETRAC]);
     await index.remove([LIFETRAC.id]);
     await index.upsert([AQ_SENSOR]);
-    expect(index.pendingCounts()).toMatchObject({ inflight: 1, upserts: 1, removes: 1 });
+    await expect.poll(() => index.pendingCounts(), settles).toMatchObject({ inflight: 1, upserts: 1, removes: 1 });
     fake.releaseTasks();
     await expect.poll(() => ids(fake.docs()), settles).toEqual([AQ_SENSOR.id]);
     expect(fake.count('POST /indexes/designs/documents')).toBe(2);

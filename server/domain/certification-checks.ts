@@ -17,6 +17,19 @@ export interface CheckInputs {
   upstream?: { package: string; version: string; license?: { hardware: string; documentation: string } };
   /** Text of the README, to find attribution of an upstream. */
   readme?: string;
+  /** Build reports of this version (issue 16): evidence for the maturity claim and the performance criteria. */
+  builds?: BuildEvidence[];
+}
+
+export interface BuildEvidence {
+  reporter: string;
+  outcome: 'works' | 'works-with-changes' | 'failed';
+  region: string;
+  /** The reporter is not an owner of the design (or its upstream). */
+  independent: boolean;
+  /** Not superseded by a correction. */
+  current: boolean;
+  measurements: Record<string, number>;
 }
 
 /** Formats that are outputs of a design tool, not the preferred form for making changes. */
@@ -148,7 +161,35 @@ export function lineage(i: CheckInputs): CheckResult {
 
 export const CHECKS = [manifestValid, licensesOpen, editableSources, bomComplete, subassembliesResolve, proprietaryDisclosed, docsPresent, lineage];
 
+/** Successful independent builds: evidence for the maturity claim. Never fails: builds come after publishing. */
+export function independentBuilds(i: CheckInputs): CheckResult {
+  const ok = (i.builds ?? []).filter((b) => b.current && b.independent && b.outcome !== 'failed');
+  const claim = i.manifest.maturity?.technology ? ` for the claim ${i.manifest.maturity.technology}` : '';
+  if (!ok.length) return warn('independent-builds', `no successful independent build report of this version${claim}; ${(i.builds ?? []).filter((b) => b.current).length} report(s) in all`);
+  const who = [...new Set(ok.map((b) => b.reporter))].sort();
+  const where = [...new Set(ok.map((b) => b.region))].sort();
+  return pass('independent-builds', `${ok.length} successful independent build(s)${claim} by ${who.join(', ')} in ${where.join(', ')}`);
+}
+
+/** How many independent builds met each admissible performance criterion (`production.performance`). */
+export function performanceMet(i: CheckInputs): CheckResult {
+  const criteria = i.manifest.production.performance ?? [];
+  if (!criteria.length) return pass('performance-met', 'the design declares no performance criteria');
+  const indep = (i.builds ?? []).filter((b) => b.current && b.independent);
+  let shortfall = false;
+  const parts = criteria.map((c) => {
+    const values = indep.map((b) => b.measurements[c.id]).filter((v): v is number => typeof v === 'number');
+    const met = values.filter((v) => (c.comparison === '>=' ? v >= c.target : v <= c.target)).length;
+    if (!values.length || met < values.length) shortfall = true;
+    const range = values.length ? ` (measured ${Math.min(...values)}–${Math.max(...values)})` : '';
+    return `${c.id} ${c.comparison} ${c.target} ${c.unit}: met by ${met} of ${values.length} independent build(s)${range}`;
+  });
+  return (shortfall ? warn : pass)('performance-met', parts.join('; '));
+}
+
 export function runChecks(i: CheckInputs): { results: CheckResult[]; passed: boolean } {
   const results = CHECKS.map((c) => c(i));
+  // Build evidence is shown when there is some, or a performance claim to measure.
+  if (i.builds?.length || i.manifest.production.performance?.length) results.push(independentBuilds(i), performanceMet(i));
   return { results, passed: !results.some((r) => r.result === 'fail') };
 }

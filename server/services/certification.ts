@@ -14,6 +14,7 @@ import type { IndexStore } from '../store/ports.ts';
 import { personOf, REGISTRY_PERSON, type Actor, type Deps } from './deps.ts';
 import { announce, refreshDerived } from './derived-views.ts';
 import { requireDesign, requireVersion } from './read-design.ts';
+import { buildEvidence, markHoldersOf } from './production/builds.ts';
 
 const recordPath = (id: string) => `certifications/${id}.jsonl`;
 const certificatePath = (uid: string) => `certificates/${uid}.json`;
@@ -109,6 +110,9 @@ async function runAutomaticChecks(deps: Deps, id: string): Promise<void> {
     inputs.upstream = { package: state.forkOf.package, version: state.forkOf.version };
     if (up?.meta.license) inputs.upstream.license = up.meta.license;
   }
+  inputs.builds = (await buildEvidence(deps, view.package, view.version, view.owners)).map((b) => ({
+    reporter: b.reporter, outcome: b.outcome, region: b.region, independent: b.independent, current: b.correctedBy.length === 0, measurements: b.measurements,
+  }));
   const { results, passed } = runChecks(inputs);
   await append(deps, view.package, id, text, [{ type: 'checks', at: deps.now().toISOString(), actor: REGISTRY_PERSON.name, data: { results, passed } }], REGISTRY_PERSON);
 }
@@ -249,6 +253,8 @@ export async function readCertificate(deps: Deps, uid: string) {
   return {
     ...c.certificate,
     flags: c.flags,
+    /** Who may use the mark for products of this version: owners, and producers with an endorsed successful build. */
+    markHolders: await markHoldersOf(deps, c.package, c.version),
     record: { path: recordPath(certification), commit: issued?.commit ?? null, repository: '/git/index.git' },
   };
 }

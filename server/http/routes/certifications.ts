@@ -4,6 +4,7 @@ import type { Deps } from '../../services/deps.ts';
 import { changeCertification, readCertificate, readCertification, requestCertification, reviewCertification } from '../../services/certification.ts';
 import { badgeSvg } from '../../domain/badge.ts';
 import { requireActor } from '../auth.ts';
+import { requireMarkHolder } from '../../services/production/builds.ts';
 import { body, validateBody } from '../body-schemas.ts';
 
 const ACTIONS = ['withdraw', 'suspend', 'revoke', 'renew', 'reinstate', 'resubmit'] as const;
@@ -29,6 +30,8 @@ export function certificationRoutes(deps: Deps): Router {
   });
   r.get('/certificates/:uid/badge.svg', async (req, res) => {
     const c = await readCertificate(deps, req.params.uid!);
+    // The mark belongs to its contributors: a producer's badge answers only for a mark holder.
+    if (req.query.producer !== undefined) await requireMarkHolder(deps, c.markHolders, req.query.producer);
     // A badge must reflect revocation quickly: short cache, revalidated by ETag.
     res.type('image/svg+xml').set('Cache-Control', 'public, max-age=300').send(badgeSvg(c));
   });

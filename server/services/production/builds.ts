@@ -100,3 +100,15 @@ export async function markHoldersOf(deps: Deps, pkg: string, version: string) {
 export async function buildEvidence(deps: Deps, pkg: string, version: string, owners: readonly string[]) {
   return (await reportsOf(deps, pkg, version)).map((r) => ({ ...r, independent: !owners.includes(r.reporter) }));
 }
+
+/**
+ * `badge.svg?producer=ACCOUNT` answers only for those who may use the mark: 404 for an account
+ * that does not exist, 403 for one that is neither an owner nor an endorsed producer.
+ */
+export async function requireMarkHolder(deps: Deps, holders: { owners: string[]; producers: string[] }, raw: unknown): Promise<void> {
+  const name = typeof raw === 'string' ? raw : '';
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(name) || !(await deps.accounts.get(name))) throw new OhwError('NOT_FOUND', `account ${JSON.stringify(name)} not found`);
+  if (!holders.owners.includes(name) && !holders.producers.includes(name)) {
+    throw new OhwError('FORBIDDEN', `${name} may not use this mark: it belongs to the design's owners and to producers whose successful build report of this version an owner endorsed`);
+  }
+}

@@ -13,79 +13,65 @@
  *                             so `git log v2.0.0` reads as the design's history. Informational only:
  *                             versions published concurrently from different processes may not
  *                             see each other. Tags are created once (CAS against the zero oid) and
- *                             never moved or deleted.
+ *                             never moved or deleted. (version-tags.ts)
  *   refs/meta/registry        commit chain, each commit's tree = `state.json` (PackageState); one
- *                             commit per change, authored by the actor: the audit trail of owners,
- *                             yanks and lineage. Updated with CAS, retried on a lost race.
+ *                             commit per change, authored by the actor. (state-ref.ts)
  *   refs/upstream/tags/v*     forks only: the upstream's tags at fork time. History (and every
- *                             object) is there and fetchable, but these are not versions of the fork
- *                             — a fork starts with no published versions of its own.
+ *                             object) is there and fetchable, but these are not versions of the fork.
+ *
+ * Writes: a publish encodes and hashes its blobs, trees, commit and tag once, in memory, writes
+ * them as ONE pack (pack-writer.ts) and then moves the refs in one `update-ref` transaction
+ * (repo.ts writeObjectsAndRefs): the tag by compare-and-swap against "does not exist", `main`
+ * along with it. A lost race deletes its pack. With `fsync` (the default) the pack, the refs and
+ * their folders are on disk before a publish resolves. Repos are repacked geometrically behind
+ * writes, with a bitmap, so clones stream from few packs.
  *
  * Concurrency: one writer process per data dir is the deployment rule; inside it writes to a repo
- * go through a FIFO queue. Correctness across processes does not depend on that rule, only
- * efficiency: refs change only through `git update-ref` with an expected old value, objects are
- * content-addressed and written atomically (see fs.ts), objects written by a loser are dangling
- * garbage that `git gc` eventually prunes (`git fsck` does not count them as errors).
+ * go through a FIFO queue. Correctness across processes does not depend on that rule: refs change
+ * only through `git update-ref` with an expected old value, packs appear atomically (rename).
+ *
+ * Damage: a repo whose objects cannot be read is reported as INTEGRITY naming the design (and
+ * remembered, so later requests answer at once); the other designs are unaffected. `markDamaged`
+ * lets the start-up check (fsck.ts) report what it found.
  */
 import { promises as fsp } from 'node:fs';
 import { join, resolve } from 'node:path';
-import git from 'isomorphic-git';
 import semver from 'semver';
 import { OhwError, isOhwError } from '../../../schema/errors.ts';
 import type { DesignStore, PackageFile, PackageState, Person, PublishInput, VersionMeta, VersionRecord } from '../ports.ts';
+import { AnswerCache } from './answer-cache.ts';
 import { designRepoPath, designsDir, isNameSegment } from './paths.ts';
-import { fs, identity, isNotFound, isoOf, readBlobAt, readTreeFiles, writePackageTree, MODE_FILE, type RepoCtx } from './objects.ts';
-import { casRef, readRef, runGit, ZERO_OID } from './real-git.ts';
-import { RepoPool, backoff, conflict, createRepoAtomically, isRepo } from './repo.ts';
+import { identity, isoOf, readBlobAt, readTreeFiles, writePackageTree, type RepoCtx } from './objects.ts';
+import { PackBuilder } from './pack-writer.ts';
+import { readRef, runGit, ZERO_OID } from './real-git.ts';
+import { RepoPool, backoff, conflict, createRepoAtomically, isRepo, writeObjectsAndRefs } from './repo.ts';
+import { META_REF, ensureNewline, firstLine, readState, stateCommit } from './state-ref.ts';
+import { VersionRecords, isStoreVersion, tagMessage } from './version-tags.ts';
 
-export const META_REF = 'refs/meta/registry';
-/** How old a ref's change time must be before a cached answer keyed on it is trusted. */
-const RACY_MARGIN_MS = 1000;
-const STATE_FILE = 'state.json';
+export { META_REF } from './state-ref.ts';
+export { tagMessage, parseTagMessage } from './version-tags.ts';
+
 const CAS_ATTEMPTS = 25;
 
 export interface GitDesignStoreOptions {
   dataDir: string;
-  /** Run `git gc --auto` on a repo after every N writes to it by this process (0 = never). Default 20. */
+  /** Queue a repack once a repo holds more than N packs (0 = never). Default 4. */
   gcEvery?: number;
-}
-
-/** Tag message: first line, blank line, the meta as JSON. */
-export function tagMessage(version: string, meta: VersionMeta): string {
-  return `ohw version ${version}\n\n${JSON.stringify(meta, null, 2)}\n`;
-}
-
-export function parseTagMessage(message: string): VersionMeta {
-  const at = message.indexOf('\n\n');
-  if (!message.startsWith('ohw version ') || at < 0) throw new Error('not an ohw version tag');
-  return JSON.parse(message.slice(at + 2)) as VersionMeta;
-}
-
-/** Canonical semver only (`1.2.0`, `2.0.0-rc.1`), usable as a ref name. */
-function isStoreVersion(v: string): boolean {
-  if (typeof v !== 'string' || v.length > 256 || v.endsWith('.lock')) return false;
-  const parsed = semver.parse(v);
-  if (!parsed) return false;
-  const canonical = parsed.build.length ? `${parsed.version}+${parsed.build.join('.')}` : parsed.version;
-  return canonical === v;
+  /** Flush objects and refs to disk before a write resolves (power-loss durability). Default true. */
+  fsync?: boolean;
 }
 
 export class GitDesignStore implements DesignStore {
   private readonly dataDir: string;
   private readonly pool: RepoPool;
-  /** Parsed version records by `gitdir \0 tag oid` — a tag object never changes. */
-  private readonly records = new Map<string, VersionRecord>();
-  /**
-   * versions() and state() answers per repo, keyed by a stamp of the refs they come from. Refs
-   * are loose (gc.packRefs=false) and every update renames a file into place, so one stat tells
-   * whether anything changed, even when another process wrote. Reads are the hot path of the
-   * API; without this each one re-walks tags and objects on disk.
-   */
-  private readonly answers = new Map<string, { stamp: string; value: Promise<unknown> }>();
+  private readonly records = new VersionRecords();
+  private readonly answers = new AnswerCache();
+  /** Designs whose repository was found damaged, with what was found (for the operator's log). */
+  private readonly damaged = new Map<string, string>();
 
   constructor(opts: GitDesignStoreOptions) {
     this.dataDir = resolve(opts.dataDir);
-    this.pool = new RepoPool(opts.gcEvery ?? 20);
+    this.pool = new RepoPool(opts.gcEvery ?? 4, opts.fsync ?? true);
   }
 
   repoPath(pkg: string): string {
@@ -99,7 +85,9 @@ export class GitDesignStore implements DesignStore {
     } catch {
       return false;
     }
-    return isRepo(path);
+    const found = await isRepo(path);
+    if (found) this.assertIntact(pkg);
+    return found;
   }
 
   async list(): Promise<string[]> {
@@ -116,14 +104,24 @@ export class GitDesignStore implements DesignStore {
     return out.sort();
   }
 
+  /** Record that `pkg`'s repository is damaged: from now on it answers INTEGRITY. */
+  markDamaged(pkg: string, what: string): void {
+    this.damaged.set(pkg, what);
+  }
+
+  /** The damaged designs found so far, with what was found. */
+  damagedDesigns(): Map<string, string> {
+    return new Map(this.damaged);
+  }
+
   async create(pkg: string, state: PackageState, actor: Person): Promise<void> {
     const gitdir = this.repoPath(pkg);
     await this.pool.queue.run(gitdir, async () => {
       const created = await createRepoAtomically(gitdir, async (tmp) => {
-        const ctx: RepoCtx = { gitdir: tmp, cache: {} };
-        const commit = await writeStateCommit(ctx, state, undefined, actor, `Create ${pkg}`);
-        await mustCas(tmp, META_REF, commit, undefined, `create ${pkg}`);
-      });
+        const objects = new PackBuilder();
+        const commit = stateCommit(objects, state, undefined, actor, `Create ${pkg}`);
+        await this.mustWrite(tmp, objects, META_REF, commit, `create ${pkg}`);
+      }, { fsync: this.pool.fsync });
       if (!created) throw new OhwError('NAME_TAKEN', `${pkg} already exists`);
     });
   }
@@ -134,11 +132,11 @@ export class GitDesignStore implements DesignStore {
     await this.pool.queue.run(gitdir, async () => {
       const created = await createRepoAtomically(gitdir, async (tmp) => {
         // Every object reachable from the upstream's versions, packed by git itself.
-        await runGit(tmp, ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', source, '+refs/tags/*:refs/upstream/tags/*']);
-        const ctx: RepoCtx = { gitdir: tmp, cache: {} };
-        const commit = await writeStateCommit(ctx, state, undefined, actor, `Fork ${from} as ${to}`);
-        await mustCas(tmp, META_REF, commit, undefined, `fork ${from}`);
-      });
+        await runGit(tmp, ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', source, '+refs/tags/*:refs/upstream/tags/*'], undefined, { fsync: this.pool.fsync });
+        const objects = new PackBuilder();
+        const commit = stateCommit(objects, state, undefined, actor, `Fork ${from} as ${to}`);
+        await this.mustWrite(tmp, objects, META_REF, commit, `fork ${from}`);
+      }, { fsync: this.pool.fsync });
       if (!created) throw new OhwError('NAME_TAKEN', `${to} already exists`);
     });
   }
@@ -156,35 +154,25 @@ export class GitDesignStore implements DesignStore {
       // `git log` on a fork reaches the designs it came from.
       const parentCommit = existing.filter((r) => semver.lt(r.version, version)).at(-1)?.commit ?? (await this.forkPointCommit(pkg));
       const meta = JSON.parse(JSON.stringify(input.meta)) as VersionMeta;
-      const ctx = this.pool.ctx(gitdir);
       const who = identity(input.author, input.date);
-      const tree = await writePackageTree(ctx, input.files);
-      const commit = await git.writeCommit({
-        fs,
-        gitdir,
-        commit: { message: ensureNewline(input.message), tree, parent: parentCommit ? [parentCommit] : [], author: who, committer: who },
-      });
-      const tag = await git.writeTag({
-        fs,
-        gitdir,
-        tag: { object: commit, type: 'commit', tag: `v${version}`, tagger: who, message: tagMessage(version, meta) },
-      });
-      // The one visible step: compare-and-swap against "does not exist".
-      const cas = await casRef(gitdir, `refs/tags/v${version}`, tag, ZERO_OID, `publish ${version}`);
-      if (!cas.ok) {
-        if (cas.current !== undefined) throw exists();
-        throw new OhwError('CONFLICT', `could not create version ${version} of ${pkg}, try again`, { details: { git: cas.reason } });
-      }
+      const objects = new PackBuilder();
+      const tree = writePackageTree(objects, input.files);
+      const commit = objects.commit({ message: ensureNewline(input.message), tree, parent: parentCommit ? [parentCommit] : [], author: who, committer: who });
+      const tag = objects.tag({ object: commit, type: 'commit', tag: `v${version}`, tagger: who, message: tagMessage(version, meta) });
       // `main` follows the highest release so a plain `git clone` checks out the newest design;
-      // it is a convenience ref (tags are the versions), so a lost update is harmless.
+      // it moves in the same transaction as the tag (unconditionally: it is a convenience ref).
       const releases = [...existing.map((r) => r.version), version].filter((v) => !semver.prerelease(v));
-      if (!semver.prerelease(version) && semver.maxSatisfying(releases, '*') === version) {
-        // A transaction prints `start: ok`/`commit: ok`; simple-git waits ~50 ms on silent commands.
-        await runGit(gitdir, ['update-ref', '--stdin'], `start\nupdate refs/heads/main ${commit}\ncommit\n`).catch(() => undefined);
+      const moveMain = !semver.prerelease(version) && semver.maxSatisfying(releases, '*') === version;
+      const updates = [{ ref: `refs/tags/v${version}`, newOid: tag, expected: ZERO_OID }, ...(moveMain ? [{ ref: 'refs/heads/main', newOid: commit }] : [])];
+      // The one visible step: the tag is created by compare-and-swap against "does not exist".
+      const result = await writeObjectsAndRefs(gitdir, objects, updates, `publish ${version}`, { fsync: this.pool.fsync });
+      if (!result.ok) {
+        if ((await readRef(gitdir, `refs/tags/v${version}`)) !== undefined) throw exists();
+        throw new OhwError('CONFLICT', `could not create version ${version} of ${pkg}, try again`, { details: { git: result.reason } });
       }
       this.pool.afterWrite(gitdir);
       const record: VersionRecord = { version, tag, commit, tree, publishedAt: isoOf(who), meta };
-      this.records.set(`${gitdir}\0${tag}`, record);
+      this.records.remember(gitdir, record);
       return structuredClone(record);
     });
   }
@@ -197,64 +185,31 @@ export class GitDesignStore implements DesignStore {
 
   async versions(pkg: string): Promise<VersionRecord[]> {
     const gitdir = await this.existingRepo(pkg);
-    const list = await this.remembered(gitdir, 'versions', join(gitdir, 'refs', 'tags'), () => this.readVersions(gitdir));
+    const list = await this.answers.get(`${gitdir}\0versions`, join(gitdir, 'refs', 'tags'), () => this.read(pkg, gitdir, (ctx) => this.records.list(ctx)));
     return list.map((r) => structuredClone(r));
-  }
-
-  private readVersions(gitdir: string): Promise<VersionRecord[]> {
-    return this.pool.read(gitdir, async (ctx) => {
-      const names = (await git.listRefs({ fs, gitdir, filepath: 'refs/tags' })).filter(
-        (n) => n.startsWith('v') && isStoreVersion(n.slice(1)),
-      );
-      const records = await Promise.all(names.map((n) => this.loadRecord(ctx, n.slice(1))));
-      return records
-        .filter((r): r is VersionRecord => r !== undefined)
-        .sort((a, b) => semver.compare(a.version, b.version) || (a.version < b.version ? -1 : a.version > b.version ? 1 : 0));
-    });
   }
 
   async version(pkg: string, version: string): Promise<VersionRecord | undefined> {
     const gitdir = await this.existingRepo(pkg);
     if (!isStoreVersion(version)) return undefined;
-    return this.pool.read(gitdir, (ctx) => this.loadRecord(ctx, version));
+    return this.read(pkg, gitdir, (ctx) => this.records.load(ctx, version));
   }
 
   async readFiles(pkg: string, version: string): Promise<PackageFile[]> {
     const rec = await this.requireVersion(pkg, version);
-    return this.pool.read(this.repoPath(pkg), (ctx) => readTreeFiles(ctx, rec.tree));
+    return this.read(pkg, this.repoPath(pkg), (ctx) => readTreeFiles(ctx, rec.tree));
   }
 
   async readFile(pkg: string, version: string, path: string): Promise<Uint8Array | undefined> {
     const rec = await this.requireVersion(pkg, version);
-    return this.pool.read(this.repoPath(pkg), (ctx) => readBlobAt(ctx, rec.tree, path));
+    return this.read(pkg, this.repoPath(pkg), (ctx) => readBlobAt(ctx, rec.tree, path));
   }
 
   async state(pkg: string): Promise<PackageState> {
     const gitdir = await this.existingRepo(pkg);
-    const state = await this.remembered(gitdir, 'state', join(gitdir, META_REF), async () =>
-      (await this.pool.read(gitdir, (ctx) => readState(ctx, pkg))).state);
+    const state = await this.answers.get(`${gitdir}\0state`, join(gitdir, META_REF), async () =>
+      (await this.read(pkg, gitdir, (ctx) => readState(ctx, pkg))).state);
     return structuredClone(state);
-  }
-
-  /** The cached answer while the stamp of `watched` is unchanged; recomputed otherwise. */
-  private async remembered<T>(gitdir: string, what: string, watched: string, compute: () => Promise<T>): Promise<T> {
-    const st = await fsp.stat(watched, { bigint: true }).catch(() => undefined);
-    const key = `${gitdir}\0${what}`;
-    // File times move in coarse ticks: a second update within one tick would keep the stamp.
-    // Like git's "racy" index entries, a stamp younger than the margin is not trusted.
-    const racy = st !== undefined && Date.now() - Number(st.ctimeNs / 1_000_000n) < RACY_MARGIN_MS;
-    if (racy) {
-      this.answers.delete(key);
-      return compute();
-    }
-    const stamp = st ? `${st.ino}:${st.mtimeNs}:${st.ctimeNs}:${st.size}` : 'none';
-    const hit = this.answers.get(key);
-    if (hit && hit.stamp === stamp) return hit.value as Promise<T>;
-    const value = compute();
-    this.answers.set(key, { stamp, value });
-    value.catch(() => this.answers.delete(key));
-    if (this.answers.size > 20_000) this.answers.clear();
-    return value;
   }
 
   /**
@@ -267,13 +222,13 @@ export class GitDesignStore implements DesignStore {
     const gitdir = await this.existingRepo(pkg);
     return this.pool.queue.run(gitdir, async () => {
       for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-        const ctx = this.pool.ctx(gitdir);
-        const { head, state } = await readState(ctx, pkg);
+        const { head, state } = await this.read(pkg, gitdir, (ctx) => readState(ctx, pkg));
         const next = change(structuredClone(state));
         if (JSON.stringify(next) === JSON.stringify(state)) return next;
-        const commit = await writeStateCommit(ctx, next, head, actor, message);
-        const cas = await casRef(gitdir, META_REF, commit, head, firstLine(message));
-        if (cas.ok) {
+        const objects = new PackBuilder();
+        const commit = stateCommit(objects, next, head, actor, message);
+        const result = await writeObjectsAndRefs(gitdir, objects, [{ ref: META_REF, newOid: commit, expected: head }], firstLine(message), { fsync: this.pool.fsync });
+        if (result.ok) {
           this.pool.afterWrite(gitdir);
           return structuredClone(next);
         }
@@ -284,16 +239,40 @@ export class GitDesignStore implements DesignStore {
   }
 
   /**
-   * Queue a `git gc --auto` on the repo now (it also runs by itself every `gcEvery` writes);
-   * `full: true` runs a plain `git gc` (repack everything; prunes only objects older than 2 weeks).
+   * Repack the repo now (it also happens by itself behind writes); `full: true` runs a plain
+   * `git gc` (everything into one pack; prunes only objects older than 2 weeks).
    */
   async maintain(pkg: string, opts: { full?: boolean } = {}): Promise<void> {
-    await this.pool.gc(await this.existingRepo(pkg), opts.full === true);
+    const gitdir = await this.existingRepo(pkg);
+    await (opts.full ? this.pool.gc(gitdir, true) : this.pool.repack(gitdir));
   }
 
   /** Resolves when all queued writes and maintenance of this store instance have finished. */
   idle(): Promise<void> {
     return this.pool.idle();
+  }
+
+  private assertIntact(pkg: string): void {
+    if (this.damaged.has(pkg)) {
+      throw new OhwError('INTEGRITY', `the repository of ${pkg} is damaged and cannot be read; the operator has been told (npm run fsck). Other designs are not affected`);
+    }
+  }
+
+  /** A read of `pkg`'s repo; an unreadable object (after one retry with a fresh cache) → INTEGRITY. */
+  private async read<T>(pkg: string, gitdir: string, fn: (ctx: RepoCtx) => Promise<T>): Promise<T> {
+    try {
+      return await this.pool.read(gitdir, fn);
+    } catch (e) {
+      if (isOhwError(e) || isSystemError(e)) throw e;
+      this.markDamaged(pkg, e instanceof Error ? e.message : String(e));
+      this.assertIntact(pkg);
+      throw e;
+    }
+  }
+
+  private async mustWrite(gitdir: string, objects: PackBuilder, ref: string, oid: string, message: string): Promise<void> {
+    const result = await writeObjectsAndRefs(gitdir, objects, [{ ref, newOid: oid, expected: ZERO_OID }], message, { fsync: this.pool.fsync });
+    if (!result.ok) throw new OhwError('INTERNAL', `could not set ${ref}`, { details: { git: result.reason } });
   }
 
   private async existingRepo(pkg: string): Promise<string> {
@@ -305,6 +284,7 @@ export class GitDesignStore implements DesignStore {
       throw e;
     }
     if (!(await isRepo(gitdir))) throw new OhwError('NOT_FOUND', `package ${pkg} not found`);
+    this.assertIntact(pkg);
     return gitdir;
   }
 
@@ -313,73 +293,12 @@ export class GitDesignStore implements DesignStore {
     if (!rec) throw new OhwError('NOT_FOUND', `version ${String(version).slice(0, 80)} of ${pkg} not found`);
     return rec;
   }
-
-  private async loadRecord(ctx: RepoCtx, version: string): Promise<VersionRecord | undefined> {
-    let tagOid: string;
-    try {
-      tagOid = await git.resolveRef({ fs, gitdir: ctx.gitdir, ref: `refs/tags/v${version}` });
-    } catch (e) {
-      if (isNotFound(e)) return undefined;
-      throw e;
-    }
-    const key = `${ctx.gitdir}\0${tagOid}`;
-    let rec = this.records.get(key);
-    if (!rec) {
-      const { tag } = await git.readTag({ fs, gitdir: ctx.gitdir, oid: tagOid, cache: ctx.cache });
-      if (tag.type !== 'commit' || tag.tag !== `v${version}`) {
-        throw new OhwError('INTERNAL', `tag v${version} of ${ctx.gitdir} is not a version tag`);
-      }
-      let meta: VersionMeta;
-      try {
-        meta = parseTagMessage(tag.message);
-      } catch {
-        throw new OhwError('INTERNAL', `tag v${version} has an unreadable version record`);
-      }
-      const { commit } = await git.readCommit({ fs, gitdir: ctx.gitdir, oid: tag.object, cache: ctx.cache });
-      rec = { version, tag: tagOid, commit: tag.object, tree: commit.tree, publishedAt: isoOf(tag.tagger), meta };
-      if (this.records.size > 100_000) this.records.clear();
-      this.records.set(key, rec);
-    }
-    return structuredClone(rec);
-  }
 }
 
-async function readState(ctx: RepoCtx, pkg: string): Promise<{ head: string; state: PackageState }> {
-  let head: string;
-  try {
-    head = await git.resolveRef({ fs, gitdir: ctx.gitdir, ref: META_REF });
-  } catch (e) {
-    if (isNotFound(e)) throw new OhwError('INTERNAL', `${pkg} has no registry state (${META_REF} is missing)`);
-    throw e;
-  }
-  const { commit } = await git.readCommit({ fs, gitdir: ctx.gitdir, oid: head, cache: ctx.cache });
-  const data = await readBlobAt(ctx, commit.tree, STATE_FILE);
-  if (!data) throw new OhwError('INTERNAL', `${pkg}: ${STATE_FILE} is missing from ${META_REF}`);
-  return { head, state: JSON.parse(new TextDecoder().decode(data)) as PackageState };
-}
-
-async function writeStateCommit(ctx: RepoCtx, state: PackageState, parent: string | undefined, actor: Person, message: string): Promise<string> {
-  const blob = await git.writeBlob({ fs, gitdir: ctx.gitdir, blob: new TextEncoder().encode(`${JSON.stringify(state, null, 2)}\n`) });
-  const tree = await git.writeTree({ fs, gitdir: ctx.gitdir, tree: [{ mode: MODE_FILE, path: STATE_FILE, oid: blob, type: 'blob' }] });
-  const who = identity(actor, new Date());
-  return git.writeCommit({
-    fs,
-    gitdir: ctx.gitdir,
-    commit: { message: ensureNewline(message), tree, parent: parent ? [parent] : [], author: who, committer: who },
-  });
-}
-
-async function mustCas(gitdir: string, ref: string, oid: string, expected: string | undefined, message: string): Promise<void> {
-  const cas = await casRef(gitdir, ref, oid, expected ?? ZERO_OID, message);
-  if (!cas.ok) throw new OhwError('INTERNAL', `could not set ${ref}`, { details: { git: cas.reason } });
-}
-
-function ensureNewline(s: string): string {
-  return s.endsWith('\n') ? s : `${s}\n`;
-}
-
-function firstLine(s: string): string {
-  return (s.split('\n')[0] ?? '').slice(0, 200) || 'update';
+/** Errors of the machine rather than of the repo's bytes (no file handles, no permission, full disk…). */
+function isSystemError(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  return typeof code === 'string' && /^E[A-Z]+$/.test(code) && code !== 'ENOENT';
 }
 
 async function readdirOrEmpty(dir: string): Promise<string[]> {
@@ -390,4 +309,3 @@ async function readdirOrEmpty(dir: string): Promise<string[]> {
     throw e;
   }
 }
-

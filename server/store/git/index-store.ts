@@ -26,9 +26,10 @@ import git from 'isomorphic-git';
 import { OhwError } from '../../../schema/errors.ts';
 import type { IndexChange, IndexCommit, IndexStore, Person } from '../ports.ts';
 import { editTree, EMPTY_TREE, fs, identity, isNotFound, isoOf, personOf, type RepoCtx, type TreeEdit } from './objects.ts';
+import { PackBuilder } from './pack-writer.ts';
 import { indexRepoPath, treePathSegments } from './paths.ts';
-import { casRef, runGit, ZERO_OID } from './real-git.ts';
-import { RepoPool, backoff, conflict, createRepoAtomically } from './repo.ts';
+import { runGit, ZERO_OID } from './real-git.ts';
+import { RepoPool, backoff, conflict, createRepoAtomically, writeObjectsAndRefs } from './repo.ts';
 
 export type { IndexChange, IndexCommit };
 
@@ -43,9 +44,10 @@ export class GitIndexStore implements IndexStore {
   private readonly pool: RepoPool;
   private initDone: Promise<void> | undefined;
 
-  constructor(opts: { dataDir: string; gcEvery?: number }) {
+  /** `gcEvery`: repack once the repo holds more than N packs (0 = never; default 4). `fsync`: see GitDesignStore. */
+  constructor(opts: { dataDir: string; gcEvery?: number; fsync?: boolean }) {
     this.gitdir = indexRepoPath(resolve(opts.dataDir));
-    this.pool = new RepoPool(opts.gcEvery ?? 50);
+    this.pool = new RepoPool(opts.gcEvery ?? 4, opts.fsync ?? true);
   }
 
   repoPath(): string {
@@ -58,15 +60,12 @@ export class GitIndexStore implements IndexStore {
       .run(this.gitdir, async () => {
         await createRepoAtomically(this.gitdir, async (tmp) => {
           const who = identity(INIT_PERSON, new Date());
-          const tree = await git.writeTree({ fs, gitdir: tmp, tree: [] });
-          const commit = await git.writeCommit({
-            fs,
-            gitdir: tmp,
-            commit: { message: 'Initialize registry index\n', tree, parent: [], author: who, committer: who },
-          });
-          const cas = await casRef(tmp, INDEX_BRANCH, commit, ZERO_OID, 'init');
+          const objects = new PackBuilder();
+          const tree = objects.tree([]);
+          const commit = objects.commit({ message: 'Initialize registry index\n', tree, parent: [], author: who, committer: who });
+          const cas = await writeObjectsAndRefs(tmp, objects, [{ ref: INDEX_BRANCH, newOid: commit, expected: ZERO_OID }], 'init', { fsync: this.pool.fsync });
           if (!cas.ok) throw new OhwError('INTERNAL', 'could not initialize the index', { details: { git: cas.reason } });
-        });
+        }, { fsync: this.pool.fsync });
       })
       .catch((e: unknown) => {
         this.initDone = undefined;
@@ -80,18 +79,17 @@ export class GitIndexStore implements IndexStore {
     await this.init();
     return this.pool.queue.run(this.gitdir, async () => {
       for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-        const ctx = this.pool.ctx(this.gitdir);
         const head = await this.resolveHead();
-        const base = head ? (await git.readCommit({ fs, gitdir: this.gitdir, oid: head, cache: ctx.cache })).commit.tree : undefined;
-        const tree = edits.length ? await editTree(ctx, base, edits) : (base ?? EMPTY_TREE);
+        const objects = new PackBuilder();
+        // Through pool.read: a repack (ours, or another instance's) may remove a pack under us.
+        const { base, tree } = await this.pool.read(this.gitdir, async (ctx) => {
+          const base = head ? (await git.readCommit({ fs, gitdir: this.gitdir, oid: head, cache: ctx.cache })).commit.tree : undefined;
+          return { base, tree: edits.length ? await editTree(ctx, objects, base, edits) : (base ?? objects.tree([])) };
+        });
         if (head && tree === base) return head; // nothing changed
         const who = identity(author, new Date());
-        const commit = await git.writeCommit({
-          fs,
-          gitdir: this.gitdir,
-          commit: { message: message.endsWith('\n') ? message : `${message}\n`, tree, parent: head ? [head] : [], author: who, committer: who },
-        });
-        const cas = await casRef(this.gitdir, INDEX_BRANCH, commit, head ?? ZERO_OID, (message.split('\n')[0] ?? '').slice(0, 200) || 'commit');
+        const commit = objects.commit({ message: message.endsWith('\n') ? message : `${message}\n`, tree, parent: head ? [head] : [], author: who, committer: who });
+        const cas = await writeObjectsAndRefs(this.gitdir, objects, [{ ref: INDEX_BRANCH, newOid: commit, expected: head ?? ZERO_OID }], (message.split('\n')[0] ?? '').slice(0, 200) || 'commit', { fsync: this.pool.fsync });
         if (cas.ok) {
           this.pool.afterWrite(this.gitdir);
           return commit;
@@ -191,9 +189,9 @@ export class GitIndexStore implements IndexStore {
     return this.resolveHead();
   }
 
-  /** Queue a `git gc --auto` now (it also runs by itself every `gcEvery` commits); `full`: plain `git gc`. */
+  /** Repack now (it also happens by itself behind commits); `full`: plain `git gc`. */
   maintain(opts: { full?: boolean } = {}): Promise<void> {
-    return this.pool.gc(this.gitdir, opts.full === true);
+    return opts.full ? this.pool.gc(this.gitdir, true) : this.pool.repack(this.gitdir);
   }
 
   /** Resolves when all queued commits and maintenance of this instance have finished. */

@@ -7,6 +7,7 @@ import { OhwError } from '../../../schema/errors.ts';
 import type { PackageFile, Person } from '../ports.ts';
 import { atomicFs } from './fs.ts';
 import { treePathSegments } from './paths.ts';
+import type { ObjectSink } from './pack-writer.ts';
 
 export const fs = atomicFs;
 
@@ -54,11 +55,12 @@ interface DirNode {
 const newDir = (): DirNode => ({ files: new Map(), dirs: new Map() });
 
 /**
- * Write blobs and nested trees for a flat file list; returns the root tree oid.
+ * Blobs and nested trees for a flat file list, into `sink` (encoded and hashed once, written later
+ * as one pack); returns the root tree oid.
  * Paths are re-checked (no empty / `.` / `..` / `.git` segments, no duplicates, no path that is
  * both a file and a folder) → INVALID_ARCHIVE. Modes: 100755 when `executable`, else 100644.
  */
-export async function writePackageTree(ctx: RepoCtx, files: PackageFile[]): Promise<string> {
+export function writePackageTree(sink: ObjectSink, files: PackageFile[]): string {
   if (files.length === 0) throw new OhwError('INVALID_ARCHIVE', 'the package has no files');
   const root = newDir();
   for (const f of files) {
@@ -76,20 +78,14 @@ export async function writePackageTree(ctx: RepoCtx, files: PackageFile[]): Prom
     if (node.dirs.has(leaf)) throw new OhwError('INVALID_ARCHIVE', `"${f.path}" is both a file and a folder`);
     node.files.set(leaf, { data: f.data, executable: f.executable === true });
   }
-  return writeDir(ctx, root);
+  return writeDir(sink, root);
 }
 
-async function writeDir(ctx: RepoCtx, node: DirNode): Promise<string> {
-  const entries = await Promise.all([
-    ...[...node.files].map(async ([path, f]) => ({
-      mode: f.executable ? MODE_EXEC : MODE_FILE,
-      path,
-      type: 'blob' as const,
-      oid: await git.writeBlob({ fs, gitdir: ctx.gitdir, blob: f.data }),
-    })),
-    ...[...node.dirs].map(async ([path, d]) => ({ mode: MODE_TREE, path, type: 'tree' as const, oid: await writeDir(ctx, d) })),
+function writeDir(sink: ObjectSink, node: DirNode): string {
+  return sink.tree([
+    ...[...node.files].map(([path, f]) => ({ mode: f.executable ? MODE_EXEC : MODE_FILE, path, oid: sink.blob(f.data) })),
+    ...[...node.dirs].map(([path, d]) => ({ mode: MODE_TREE, path, oid: writeDir(sink, d) })),
   ]);
-  return git.writeTree({ fs, gitdir: ctx.gitdir, tree: entries });
 }
 
 /** All regular files of a tree, recursively, sorted by path (symlinks/submodules are skipped). */
@@ -141,16 +137,17 @@ export interface TreeEdit {
 }
 
 /**
- * Apply edits to a tree (undefined = empty) and write the changed trees bottom-up. Folders left
- * empty disappear (git has no empty folders). Returns the new root tree oid (EMPTY_TREE if empty).
- * A path that runs through a file, or a file edit on a folder → INVALID_REQUEST.
+ * Apply edits to a tree (undefined = empty) and put the changed blobs and trees into `sink`,
+ * bottom-up. Folders left empty disappear (git has no empty folders). Returns the new root tree
+ * oid (EMPTY_TREE if empty). A path that runs through a file, or a file edit on a folder →
+ * INVALID_REQUEST.
  */
-export async function editTree(ctx: RepoCtx, base: string | undefined, edits: TreeEdit[]): Promise<string> {
-  const oid = await editDir(ctx, base, edits, '');
-  return oid ?? git.writeTree({ fs, gitdir: ctx.gitdir, tree: [] });
+export async function editTree(ctx: RepoCtx, sink: ObjectSink, base: string | undefined, edits: TreeEdit[]): Promise<string> {
+  const oid = await editDir(ctx, sink, base, edits, '');
+  return oid ?? sink.tree([]);
 }
 
-async function editDir(ctx: RepoCtx, base: string | undefined, edits: TreeEdit[], prefix: string): Promise<string | undefined> {
+async function editDir(ctx: RepoCtx, sink: ObjectSink, base: string | undefined, edits: TreeEdit[], prefix: string): Promise<string | undefined> {
   const entries = new Map<string, { mode: string; path: string; oid: string; type: 'blob' | 'tree' | 'commit' }>();
   if (base && base !== EMPTY_TREE) {
     for (const e of (await git.readTree({ fs, gitdir: ctx.gitdir, oid: base, cache: ctx.cache })).tree) entries.set(e.path, e);
@@ -172,14 +169,14 @@ async function editDir(ctx: RepoCtx, base: string | undefined, edits: TreeEdit[]
     if (only) {
       if (existing && existing.type !== 'blob') throw new OhwError('INVALID_REQUEST', `"${here}" is a folder, not a file`);
       if (only.data === null) entries.delete(name);
-      else entries.set(name, { mode: MODE_FILE, path: name, type: 'blob', oid: await git.writeBlob({ fs, gitdir: ctx.gitdir, blob: only.data }) });
+      else entries.set(name, { mode: MODE_FILE, path: name, type: 'blob', oid: sink.blob(only.data) });
       continue;
     }
     if (existing && existing.type !== 'tree') throw new OhwError('INVALID_REQUEST', `"${here}" is a file, not a folder`);
-    const sub = await editDir(ctx, existing?.oid, deeper.map((d) => ({ segs: d.segs.slice(1), data: d.data })), `${here}/`);
+    const sub = await editDir(ctx, sink, existing?.oid, deeper.map((d) => ({ segs: d.segs.slice(1), data: d.data })), `${here}/`);
     if (sub === undefined) entries.delete(name);
     else entries.set(name, { mode: MODE_TREE, path: name, type: 'tree', oid: sub });
   }
   if (entries.size === 0) return undefined;
-  return git.writeTree({ fs, gitdir: ctx.gitdir, tree: [...entries.values()] });
+  return sink.tree([...entries.values()].map((e) => ({ mode: e.mode, path: e.path, oid: e.oid })));
 }

@@ -8,8 +8,11 @@ import { randomBytes } from 'node:crypto';
 import git from 'isomorphic-git';
 import { OhwError, isOhwError } from '../../../schema/errors.ts';
 import { fs, type RepoCtx } from './objects.ts';
-import { gcAuto } from './real-git.ts';
+import { gcAuto, repackGeometric, type RefUpdate } from './real-git.ts';
+import { casLooseRefs } from './ref-lock.ts';
 import { KeyedQueue } from './queue.ts';
+import { discardPack, syncDir, type PackBuilder } from './pack-writer.ts';
+import { storageFailure } from '../sql/errors.ts';
 
 /**
  * Config of every repo we create. Refs are never packed (`gc.packRefs=false`): isomorphic-git
@@ -42,7 +45,7 @@ export async function initBareRepo(gitdir: string): Promise<void> {
  * already existed. Temp dirs are named `.tmp-*` (never a valid package name, ignored by listings);
  * one left behind by a crash is garbage and can be deleted.
  */
-export async function createRepoAtomically(finalPath: string, build: (tmpGitdir: string) => Promise<void>): Promise<boolean> {
+export async function createRepoAtomically(finalPath: string, build: (tmpGitdir: string) => Promise<void>, opts: { fsync?: boolean } = {}): Promise<boolean> {
   const parent = dirname(finalPath);
   await fsp.mkdir(parent, { recursive: true });
   if (await isRepo(finalPath)) return false;
@@ -50,8 +53,10 @@ export async function createRepoAtomically(finalPath: string, build: (tmpGitdir:
   try {
     await initBareRepo(tmp);
     await build(tmp);
+    if (opts.fsync) await syncTree(tmp);
     try {
       await fsp.rename(tmp, finalPath);
+      if (opts.fsync) await syncDir(parent);
       return true;
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
@@ -63,6 +68,23 @@ export async function createRepoAtomically(finalPath: string, build: (tmpGitdir:
   }
 }
 
+/** fsync every file and folder under `dir` (a new repo: a handful of files and one pack). */
+async function syncTree(dir: string): Promise<void> {
+  for (const e of await fsp.readdir(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) await syncTree(p);
+    else if (e.isFile()) {
+      const fh = await fsp.open(p, 'r');
+      try {
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+    }
+  }
+  await syncDir(dir);
+}
+
 export async function isRepo(gitdir: string): Promise<boolean> {
   try {
     return (await fsp.stat(join(gitdir, 'HEAD'))).isFile();
@@ -72,15 +94,60 @@ export async function isRepo(gitdir: string): Promise<boolean> {
 }
 
 /**
+ * The one way objects become visible: `builder`'s objects as one pack, then the ref changes as one
+ * compare-and-swap (ref-lock.ts; `message` is kept for the caller's logs — no reflogs are kept). A lost race removes the pack again (nothing unreachable is left to be served or
+ * kept); with `fsync` the pack, the refs and their folders are on disk before this resolves.
+ * A full disk or read-only file system → INSUFFICIENT_STORAGE, with the pack removed.
+ */
+export async function writeObjectsAndRefs(
+  gitdir: string,
+  builder: PackBuilder,
+  updates: RefUpdate[],
+  message: string,
+  opts: { fsync: boolean },
+): Promise<{ ok: true } | { ok: false; reason: string }> {
+  let written: Awaited<ReturnType<PackBuilder['write']>>;
+  try {
+    written = await builder.write(gitdir, opts);
+    const result = await casLooseRefs(gitdir, updates, opts);
+    if (!result.ok) {
+      await discardPack(written);
+      return result;
+    }
+  } catch (e) {
+    await discardPack(written!).catch(() => undefined);
+    throw storageFailure(e) ?? e;
+  }
+  return { ok: true };
+}
+
+/** Packs (and loose objects) a repo may collect before a maintenance repack is queued. */
+export const PACKS_BEFORE_REPACK = 4;
+
+/** Count of `.pack` files and whether any loose object exists (repos written before packs). */
+export async function packState(gitdir: string): Promise<{ packs: number; loose: boolean }> {
+  const [packs, objects] = await Promise.all([
+    fsp.readdir(join(gitdir, 'objects', 'pack')).catch(() => [] as string[]),
+    fsp.readdir(join(gitdir, 'objects')).catch(() => [] as string[]),
+  ]);
+  return { packs: packs.filter((f) => f.endsWith('.pack')).length, loose: objects.some((d) => /^[0-9a-f]{2}$/.test(d)) };
+}
+
+/**
  * Per-repo state inside this process: the writer queue, one isomorphic-git `cache` per repo
- * (it holds parsed pack indexes), and a write counter that triggers `git gc --auto`.
+ * (it holds parsed pack indexes), and the repack policy: after a write, once a repo holds more
+ * than `packEvery` packs or any loose object, a geometric repack (with a bitmap) is queued behind
+ * it, so clones stream from few packs and repack work stays proportional to what is new.
  */
 export class RepoPool {
   readonly queue = new KeyedQueue();
   private readonly caches = new Map<string, object>();
-  private readonly writes = new Map<string, number>();
+  private readonly repacking = new Set<string>();
+  /** Repos already repacked for their loose objects: what is left loose is unreachable, and stays. */
+  private readonly looseDone = new Set<string>();
 
-  constructor(private readonly gcEvery: number) {}
+  /** `packEvery` 0 = never repack by itself. */
+  constructor(private readonly packEvery: number, readonly fsync = true) {}
 
   ctx(gitdir: string): RepoCtx {
     let cache = this.caches.get(gitdir);
@@ -107,11 +174,36 @@ export class RepoPool {
     }
   }
 
-  /** Call after a successful write (inside the queue); every `gcEvery` writes queue a `git gc --auto`. */
+  /**
+   * Call after a successful write (inside the queue): queues, behind it, a look at the repo's packs
+   * and a repack when it needs one. Queued, so `idle()` waits for it and no write interleaves.
+   */
   afterWrite(gitdir: string): void {
-    const n = (this.writes.get(gitdir) ?? 0) + 1;
-    this.writes.set(gitdir, n);
-    if (this.gcEvery > 0 && n % this.gcEvery === 0) void this.gc(gitdir).catch(() => undefined);
+    if (this.packEvery <= 0 || this.repacking.has(gitdir)) return;
+    this.repacking.add(gitdir);
+    void this.queue
+      .run(gitdir, async () => {
+        this.repacking.delete(gitdir);
+        const { packs, loose } = await packState(gitdir);
+        const forLoose = loose && !this.looseDone.has(gitdir);
+        if (forLoose) this.looseDone.add(gitdir);
+        if (packs > this.packEvery || forLoose) await this.repackNow(gitdir, forLoose);
+      })
+      .catch(() => undefined);
+  }
+
+  /** A geometric repack with a bitmap through the writer queue. */
+  repack(gitdir: string, loose = true): Promise<void> {
+    return this.queue.run(gitdir, () => this.repackNow(gitdir, loose));
+  }
+
+  /** Inside the queue: repack, then drop the cache (the pack files it knew may be gone). */
+  private async repackNow(gitdir: string, loose: boolean): Promise<void> {
+    try {
+      await repackGeometric(gitdir, { fsync: this.fsync, loose });
+    } finally {
+      this.dropCache(gitdir);
+    }
   }
 
   /** `git gc [--auto]` through the repo's writer queue, then drop the cache (pack files may have changed). */

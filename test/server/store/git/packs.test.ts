@@ -1,0 +1,81 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { GitDesignStore } from '../../../../server/store/git/design-store.ts';
+import { GitIndexStore } from '../../../../server/store/git/index-store.ts';
+import { PACKS_BEFORE_REPACK } from '../../../../server/store/git/repo.ts';
+import { alice, initialState, normalize, publishInput, realGit, samplePackage, tempDataDir } from './helpers.ts';
+
+describe('objects are written as packs and repacked behind writes', () => {
+  let dataDir: string;
+  let cleanup: () => Promise<void>;
+  beforeEach(async () => {
+    ({ dir: dataDir, cleanup } = await tempDataDir());
+  });
+  afterEach(() => cleanup());
+
+  const packFiles = async (gitdir: string) => (await readdir(join(gitdir, 'objects/pack'))).filter((f) => f.endsWith('.pack'));
+  const looseCount = (gitdir: string) => Number(/^count: (\d+)$/m.exec(realGit(['-C', gitdir, 'count-objects', '-v']))![1]);
+
+  it('writes a publish as exactly one new pack and no loose object', async () => {
+    const store = new GitDesignStore({ dataDir, gcEvery: 0 });
+    await store.create('acme/widget', initialState(), alice);
+    const gitdir = store.repoPath('acme/widget');
+    const before = await packFiles(gitdir);
+    const rec = await store.publish('acme/widget', publishInput('1.0.0'));
+    const after = await packFiles(gitdir);
+    expect(after.length).toBe(before.length + 1);
+    expect(looseCount(gitdir)).toBe(0);
+    // The new pack holds the tag, the commit, the trees and the blobs of the version.
+    const added = after.find((p) => !before.includes(p))!;
+    const listed = realGit(['-C', gitdir, 'verify-pack', '-v', join(gitdir, 'objects/pack', added.replace(/\.pack$/, '.idx'))]);
+    for (const oid of [rec.tag, rec.commit, rec.tree]) expect(listed).toContain(oid);
+    expect(normalize(await store.readFiles('acme/widget', '1.0.0'))).toEqual(normalize(samplePackage('1.0.0')));
+    realGit(['-C', gitdir, 'fsck', '--full', '--strict', '--no-dangling']);
+  });
+
+  it('rolls packs up (geometric repack with a bitmap) so a repo never holds many packs', async () => {
+    const store = new GitDesignStore({ dataDir });
+    await store.create('acme/widget', initialState(), alice);
+    for (let i = 0; i < 12; i++) {
+      await store.publish('acme/widget', publishInput(`1.${i}.0`));
+      await store.idle();
+    }
+    const gitdir = store.repoPath('acme/widget');
+    expect((await packFiles(gitdir)).length).toBeLessThanOrEqual(PACKS_BEFORE_REPACK + 1);
+    expect((await readdir(join(gitdir, 'objects/pack'))).some((f) => f.endsWith('.bitmap'))).toBe(true);
+    expect(looseCount(gitdir)).toBe(0);
+    // Reads through the same store keep working across the repacks (its caches were dropped).
+    expect(normalize(await store.readFiles('acme/widget', '1.3.0'))).toEqual(normalize(samplePackage('1.3.0')));
+    expect((await store.versions('acme/widget')).length).toBe(12);
+    realGit(['-C', gitdir, 'fsck', '--full', '--strict', '--no-dangling']);
+  });
+
+  it('packs a repository written before packs (loose objects) at its next write', async () => {
+    const store = new GitDesignStore({ dataDir });
+    await store.create('acme/widget', initialState(), alice);
+    const gitdir = store.repoPath('acme/widget');
+    // An old repo: its objects loose, as isomorphic-git wrote them before.
+    const [pack] = await packFiles(gitdir);
+    const bytes = await readFile(join(gitdir, 'objects/pack', pack!));
+    await rm(join(gitdir, 'objects/pack'), { recursive: true });
+    execFileSync('git', ['-C', gitdir, 'unpack-objects', '-q'], { input: bytes });
+    expect(looseCount(gitdir)).toBeGreaterThan(0);
+    await store.publish('acme/widget', publishInput('1.0.0'));
+    await store.idle();
+    expect(looseCount(gitdir)).toBe(0);
+    realGit(['-C', gitdir, 'fsck', '--full', '--strict', '--no-dangling']);
+  });
+
+  it('commits the index as one pack per commit and repacks it too', async () => {
+    const index = new GitIndexStore({ dataDir });
+    for (let i = 0; i < 10; i++) {
+      await index.commit([{ path: `designs/acme/w${i}.json`, content: `{"i":${i}}\n` }], alice, `add w${i}`);
+      await index.idle();
+    }
+    expect(looseCount(index.repoPath())).toBe(0);
+    expect((await packFiles(index.repoPath())).length).toBeLessThanOrEqual(PACKS_BEFORE_REPACK + 1);
+    expect(await index.read('designs/acme/w7.json')).toBe('{"i":7}\n');
+  });
+});

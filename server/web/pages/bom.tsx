@@ -41,7 +41,7 @@ export function BomSection(props: { pkg: string; version: string; report?: BomRe
               <>{i ? ', ' : ''}<a href={`/designs/${p.package}/v/${p.version}`}>{p.package}@{p.version}</a>{p.yanked ? ' (yanked)' : ''}</>
             ))}</p>
           ) : null}
-          <div class="table-wrap">
+          <div class="table-wrap" tabIndex={0} role="region" aria-label="Parts table">
             <table class="bom">
               <caption class="visually-hidden">Parts for a batch of {report.batch}</caption>
               <thead><tr><th scope="col">Part</th><th scope="col">Type</th><th scope="col">Per unit</th><th scope="col">Needed</th><th scope="col">Supplier</th><th scope="col">Buy</th><th scope="col">Unit price</th><th scope="col">Extended</th></tr></thead>

@@ -62,7 +62,7 @@ export function Production({ view }: { view: DesignView }) {
         {p.training ? <><dt>Training</dt><dd>{p.training}</dd></> : null}
       </dl>
       {p.qualityControl?.length ? (
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0} role="region" aria-label="Quality control steps">
           <table>
             <caption>Quality control</caption>
             <thead><tr><th scope="col">Step</th><th scope="col">Method</th><th scope="col">Acceptance</th></tr></thead>
@@ -95,7 +95,7 @@ export function Files({ view }: { view: DesignView }) {
     <section aria-labelledby="files-h">
       <h2 id="files-h">Files ({view.version.files.length})</h2>
       <p><a href={`/api/v1/designs/${pkg}/versions/${version}/archive`}>Download everything (.tar.gz)</a> · checksum <code class="wrap">{view.version.checksum}</code></p>
-      <div class="table-wrap">
+      <div class="table-wrap" tabIndex={0} role="region" aria-label="File list">
         <table class="files">
           <thead><tr><th scope="col">Path</th><th scope="col">Size</th></tr></thead>
           <tbody>{view.version.files.map((f) => (

@@ -87,8 +87,7 @@ function license(role: LicenseRole): Converter {
       }
       const problems = checkLicense(n.spdx, role).filter((f) => f.severity === 'error');
       if (problems.length) {
-        const shown = n.mapped ? `"${raw}" (${n.spdx})` : `"${n.spdx}"`;
-        for (const p of problems) ctx.refuse(ctx.at, p.code, `${role} licence ${shown}: ${p.message}`);
+        for (const p of problems) ctx.refuse(ctx.at, p.code, n.mapped ? `"${raw}" is ${n.spdx}: ${p.message}` : p.message);
         return undefined;
       }
       return n.spdx;
@@ -165,28 +164,27 @@ const CONVERTERS: Record<ConverterName, Converter> = {
   },
   licenseHardware: license('hardware'),
   licenseDocumentation: license('documentation'),
-  licenseSoftware: {
-    ...license('software'),
-    write: (v) => (typeof v === 'string' && v !== 'NONE' ? v : undefined),
-  },
+  licenseSoftware: license('software'),
   licenseModule: license('hardware'),
   licensorNames: {
     read: (values) => {
-      const names = asList(values[0])
-        .flatMap((p) => (isObj(p) ? [str(p.name)] : (str(p) ?? '').split(/[,;]/)))
+      // A single string may list several people ("A, B, C"); list items are one name each.
+      const v = values[0];
+      const names = (typeof v === 'string' ? v.split(/[,;]/) : asList(v).map((p) => (isObj(p) ? str(p.name) : str(p))))
         .filter(nonEmpty).map(personName).filter((n) => n !== '');
       return names.length ? [...new Set(names)].map((name) => ({ name })) : undefined;
     },
     write: (v) => (Array.isArray(v) ? v.map((l) => (l as { name: string }).name) : undefined),
   },
   licensorJoined: {
-    read: (values, ctx) => CONVERTERS.licensorNames.read(values, ctx),
+    // One party (OSHWA responsibleParty: "VsI, Kurybiniu technologiju studija" is one company).
+    read: (values) => { const s = firstString(values); const name = s === undefined ? '' : personName(s); return name ? [{ name }] : undefined; },
     write: (v) => (Array.isArray(v) && v.length ? v.map((l) => (l as { name: string }).name).join(', ') : undefined),
   },
   oshwaSoftware: {
     ...license('software'),
     // The OSHWA application has a "No software" choice for designs without software.
-    write: (v) => (typeof v === 'string' && v !== 'NONE' ? v : 'No software'),
+    write: (v) => (v === 'NONE' ? 'No software' : typeof v === 'string' ? v : undefined),
   },
   licensorPerson: {
     read: (values) => {

@@ -1,16 +1,12 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { Transform } from 'node:stream';
 import type { NextFunction, Request, Response } from 'express';
 import { OhwError } from '../../schema/errors.ts';
 
 /**
- * Stream a request body to a temp file, refusing it as soon as it passes `maxBytes` (and before
- * reading anything when Content-Length already says so). The temp file is always removed; the
- * caller gets the bytes. A connection that ends before Content-Length is reached is a truncated
- * upload and is refused.
+ * Read a request body into memory, refusing it as soon as it passes `maxBytes` (and before reading
+ * anything when Content-Length already says so). One pass: the chunks are kept as they arrive and
+ * joined once — no staging file to write, read back and clean up after a crash or a dropped client
+ * (the archive reader needs the whole gzip in memory anyway, and `maxBytes` bounds it). A
+ * connection that ends before Content-Length is reached is a truncated upload and is refused.
  */
 export async function receiveUpload(req: Request, maxBytes: number): Promise<Buffer> {
   const declared = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
@@ -18,34 +14,40 @@ export async function receiveUpload(req: Request, maxBytes: number): Promise<Buf
     req.res?.set('Connection', 'close'); // the unread body must not be taken as the next request
     throw new OhwError('TOO_LARGE', `upload is ${declared} bytes; the limit is ${maxBytes} bytes compressed (maxCompressedBytes)`);
   }
-  const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'ohw-upload-'));
-  const file = path.join(dir, 'upload.tar.gz');
+  const chunks: Buffer[] = [];
   let received = 0;
-  const cap = new Transform({
-    transform(chunk: Buffer, _enc, done) {
+  const completed = await new Promise<boolean>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
       received += chunk.length;
       if (received > maxBytes) {
-        done(new OhwError('TOO_LARGE', `upload exceeds the limit of ${maxBytes} bytes compressed (maxCompressedBytes)`));
-      } else done(null, chunk);
-    },
+        cleanup();
+        req.res?.set('Connection', 'close');
+        req.resume(); // drain and drop the rest; the answer goes out now
+        reject(new OhwError('TOO_LARGE', `upload exceeds the limit of ${maxBytes} bytes compressed (maxCompressedBytes)`));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => { cleanup(); resolve(true); };
+    const onClose = () => { cleanup(); resolve(req.readableEnded); };
+    const onError = () => { cleanup(); resolve(false); };
+    const cleanup = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('close', onClose);
+      req.off('error', onError);
+    };
+    req.on('data', onData);
+    req.once('end', onEnd);
+    req.once('close', onClose);
+    req.once('error', onError);
   });
-  try {
-    let completed = false;
-    req.once('end', () => { completed = true; });
-    try {
-      await pipeline(req, cap, fs.createWriteStream(file, { mode: 0o600 }));
-    } catch (e) {
-      if (e instanceof OhwError) throw e;
-      throw new OhwError('INVALID_ARCHIVE', 'the upload was interrupted before it was complete');
-    }
-    if (!completed || (declared !== undefined && received !== declared)) {
-      throw new OhwError('INVALID_ARCHIVE', `the upload is truncated: received ${received} of ${declared ?? 'unknown'} bytes`);
-    }
-    if (received === 0) throw new OhwError('INVALID_ARCHIVE', 'the request body is empty; send the package as a tar.gz (Content-Type: application/gzip)');
-    return await fs.promises.readFile(file);
-  } finally {
-    await fs.promises.rm(dir, { recursive: true, force: true });
+  if (!completed) throw new OhwError('INVALID_ARCHIVE', 'the upload was interrupted before it was complete');
+  if (declared !== undefined && received !== declared) {
+    throw new OhwError('INVALID_ARCHIVE', `the upload is truncated: received ${received} of ${declared} bytes`);
   }
+  if (received === 0) throw new OhwError('INVALID_ARCHIVE', 'the request body is empty; send the package as a tar.gz (Content-Type: application/gzip)');
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received);
 }
 
 /** Largest JSON request body (accounts, owners, reviews…): body-parser's `1mb`. */

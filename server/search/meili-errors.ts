@@ -11,7 +11,7 @@
  *                   retried.
  * A task that takes longer than we wait for it is none of these: it is followed by its uid.
  */
-import { MeilisearchApiError, type Task } from 'meilisearch';
+import { MeilisearchApiError, MeilisearchRequestError, MeilisearchRequestTimeOutError, type Task } from 'meilisearch';
 
 export type FailureKind = 'outage' | 'auth' | 'index_not_found' | 'settings' | 'refused';
 
@@ -70,4 +70,9 @@ export function troubleOf(e: unknown, indexName: string): { trouble: Trouble; li
     return { trouble: { kind: 'outage', error }, line: `search: Meilisearch unavailable (${error}); changes are kept and applied when it is back`, once: true };
   }
   return { trouble: { kind: 'refused', error }, line: `search: Meilisearch refused a request: ${error}`, once: false };
+}
+
+/** A request that took longer than requestTimeoutMs: that request failed, the server is not down. */
+export function isRequestTimeout(e: unknown): boolean {
+  return e instanceof MeilisearchRequestTimeOutError || (e instanceof MeilisearchRequestError && e.cause instanceof MeilisearchRequestTimeOutError);
 }

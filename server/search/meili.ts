@@ -25,7 +25,7 @@ import type { SearchDocument } from '../domain/search-document.ts';
 import type { SearchQuery } from '../domain/search-query.ts';
 import type { SearchHealth, SearchIndex, SearchResult } from './port.ts';
 import { checkQueryWords } from './common.ts';
-import { classify, describe } from './meili-errors.ts';
+import { classify, describe, isRequestTimeout } from './meili-errors.ts';
 import { MAX_TOTAL_HITS, meiliSettings } from './meili-settings.ts';
 import { MeiliQuery } from './meili-query.ts';
 import { MeiliSync } from './meili-sync.ts';
@@ -119,8 +119,8 @@ export class MeiliSearchIndex implements SearchIndex {
       if (e instanceof OhwError) throw e;
       const kind = classify(e);
       if (kind === 'index_not_found') this.sync.noteLost('a search found no index');
-      else if (kind !== 'refused') this.sync.noteFailure(e);
-      else throw new OhwError('INTERNAL', `search failed: ${describe(e)}`);
+      else if (kind === 'refused') throw new OhwError('INTERNAL', `search failed: ${describe(e)}`);
+      else if (!isRequestTimeout(e)) this.sync.noteFailure(e); // a slow search is not an outage
       throw unavailable();
     }
   }

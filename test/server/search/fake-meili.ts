@@ -75,6 +75,8 @@ export class FakeMeili {
   mode: FakeMode = 'up';
   /** When set, requests need `Authorization: Bearer <masterKey>` (like `meilisearch --master-key`). */
   masterKey: string | undefined;
+  /** Searches answer after this long (a server too busy to answer in time). */
+  searchDelayMs = 0;
   /** Called just before a task is applied (a test can change the world in that window). */
   beforeTask: ((task: { type: string; indexUid: string | null }) => void) | undefined;
   readonly indexes = new Map<string, FakeIndex>();
@@ -270,6 +272,7 @@ export class FakeMeili {
           return null;
         }));
       case 'POST search': {
+        if (this.searchDelayMs) await new Promise((resolve) => setTimeout(resolve, this.searchDelayMs));
         if (!index) return send(404, notFound(uid));
         try {
           return send(200, search([...index.docs.values()], index.settings, body as Record<string, unknown>));

@@ -8,7 +8,7 @@ import { defaultSearchQuery } from '../../../server/domain/search-query.ts';
 import type { MeiliSearchIndex } from '../../../server/search/meili.ts';
 import { FakeMeili } from './fake-meili.ts';
 import { AQ_SENSOR, LIFETRAC, MICROSCOPE } from './fixtures.ts';
-import { ids, makeIndex } from './meili-helpers.ts';
+import { ids, makeIndex, searchError } from './meili-helpers.ts';
 
 let fake: FakeMeili;
 let index: MeiliSearchIndex;
@@ -83,5 +83,18 @@ describe('a full rebuild', () => {
     fake.releaseTasks();
     await expect.poll(() => index.pendingCounts(), settles).toEqual({ full: false, upserts: 0, removes: 0, inflight: 0 });
     expect(ids(fake.docs())).toEqual([MICROSCOPE.id]);
+  });
+});
+
+describe('a search slower than the request timeout', () => {
+  it('answers 503 for that search without counting the server as down', async () => {
+    await index.close();
+    index = makeIndex(fake, { requestTimeoutMs: 100 });
+    await index.init();
+    fake.searchDelayMs = 1_000;
+    expect((await searchError(index)).code).toBe('SEARCH_UNAVAILABLE');
+    fake.searchDelayMs = 0;
+    expect(await index.health()).toMatchObject({ status: 'ok' });
+    expect((await index.search(everything)).total).toBe(0);
   });
 });

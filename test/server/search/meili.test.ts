@@ -1,6 +1,7 @@
 /**
  * The contract against a real Meilisearch. Runs only when MEILI_HOST is set (and MEILI_MASTER_KEY
- * when the server needs one); otherwise every test reports as skipped.
+ * when the server needs one); otherwise every test reports as skipped. The same suite always runs
+ * against the fake server (meili-fake.test.ts), which answers like a real one on what matters here.
  *   MEILI_HOST=http://127.0.0.1:7700 MEILI_MASTER_KEY=… npx vitest run test/server/search
  */
 import { describe } from 'vitest';

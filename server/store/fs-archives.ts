@@ -12,9 +12,11 @@ import type { ArchiveStore } from './ports.ts';
 
 export class FsArchiveStore implements ArchiveStore {
   readonly #root: string;
+  readonly #staging: string;
 
   constructor(opts: { dataDir: string }) {
     this.#root = path.join(path.resolve(opts.dataDir), 'archives');
+    this.#staging = path.join(this.#root, '.staging');
   }
 
   filePath(pkg: string, version: string): string {
@@ -34,7 +36,10 @@ export class FsArchiveStore implements ArchiveStore {
     const file = this.filePath(pkg, version);
     const dir = path.dirname(file);
     await fs.mkdir(dir, { recursive: true });
-    const tmp = path.join(dir, `.tmp-${randomBytes(6).toString('hex')}`);
+    await fs.mkdir(this.#staging, { recursive: true });
+    // Staged in one folder beside the archives (same file system, so the rename is atomic):
+    // the start sweeps that folder alone, whatever the number of designs.
+    const tmp = path.join(this.#staging, `${randomBytes(8).toString('hex')}.tmp`);
     const fh = await fs.open(tmp, 'w', 0o644);
     try {
       await fh.writeFile(bytes);
@@ -42,7 +47,12 @@ export class FsArchiveStore implements ArchiveStore {
     } finally {
       await fh.close();
     }
-    await fs.rename(tmp, file);
+    try {
+      await fs.rename(tmp, file);
+    } catch (e) {
+      await fs.rm(tmp, { force: true });
+      throw e;
+    }
     const d = await fs.open(dir, 'r');
     try { await d.sync(); } finally { await d.close(); }
   }
@@ -53,17 +63,13 @@ export class FsArchiveStore implements ArchiveStore {
 
   /** Temporary files of writes a crash interrupted. */
   async sweep(): Promise<number> {
-    let removed = 0;
-    const walk = async (dir: string): Promise<void> => {
-      let entries;
-      try { entries = await fs.readdir(dir, { withFileTypes: true }); } catch { return; }
-      for (const e of entries) {
-        const p = path.join(dir, e.name);
-        if (e.isDirectory()) await walk(p);
-        else if (e.name.startsWith('.tmp-')) { await fs.rm(p, { force: true }); removed++; }
-      }
-    };
-    await walk(this.#root);
-    return removed;
+    let names: string[];
+    try {
+      names = await fs.readdir(this.#staging);
+    } catch {
+      return 0;
+    }
+    for (const n of names) await fs.rm(path.join(this.#staging, n), { force: true, recursive: true });
+    return names.length;
   }
 }

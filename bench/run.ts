@@ -7,6 +7,7 @@ import { benchBom } from './bom.ts';
 import { benchClone } from './clone.ts';
 import { benchRegistry } from './registry.ts';
 import { benchSearch } from './search.ts';
+import { benchStartup } from './startup.ts';
 import { benchValidate } from './validate.ts';
 
 const BENCHES: Array<[name: string, run: () => Promise<void>]> = [
@@ -15,6 +16,7 @@ const BENCHES: Array<[name: string, run: () => Promise<void>]> = [
   ['bom', () => benchBom()],
   ['search', () => benchSearch()],
   ['clone', () => benchClone()],
+  ['startup', () => benchStartup()],
 ];
 
 const wanted = process.argv.slice(2);

@@ -1,7 +1,11 @@
 import type { ErrorCode } from '../schema/errors.ts';
 
-/** SPEC §4: 0 ok, 1 user error (bad input, not found, conflict), 2 usage, 3 network/server error. */
-export const EXIT = { ok: 0, user: 1, usage: 2, network: 3 } as const;
+/**
+ * SPEC §4: 0 ok, 1 user error (bad input, not found, conflict), 2 usage, 3 network/server error.
+ * `ohw certify verify` adds 4: the record is sound but the certificate does not hold (revoked,
+ * suspended, withdrawn, expired); a tampered record is 1.
+ */
+export const EXIT = { ok: 0, user: 1, usage: 2, network: 3, notHolding: 4 } as const;
 
 export const EXIT_OF: Record<ErrorCode, number> = {
   INVALID_MANIFEST: EXIT.user,

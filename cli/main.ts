@@ -11,21 +11,35 @@ const program = new Command('ohw')
 
 for (const add of commands) add(program);
 
+/** `--json` anywhere on the line: a failure is JSON on stdout too, so scripts parse one stream. */
+const wantsJson = process.argv.slice(2).includes('--json');
+
+function report(code: string, message: string, issues?: OhwError['issues']): void {
+  if (wantsJson) {
+    process.stdout.write(JSON.stringify({ error: { code, message, ...(issues?.length ? { issues } : {}) } }, null, 2) + '\n');
+    return;
+  }
+  process.stderr.write(`error: ${message}\n`);
+  for (const i of issues ?? []) process.stderr.write(`  ${formatIssue(i)}\n`);
+}
+
 function fail(e: unknown): number {
   if (e instanceof CommanderError) {
-    // Help and version output are not failures.
-    return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? EXIT.ok : EXIT.usage;
+    // Explicit help and version output are not failures. A bare `ohw` or `ohw certify` (a group
+    // without its subcommand) prints the help as a usage error: exit 2.
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || (e.code === 'commander.help' && e.exitCode === 0)) return EXIT.ok;
+    if (wantsJson && e.code !== 'commander.help') report('USAGE', e.message.replace(/^error: /, ''));
+    return EXIT.usage;
   }
   if (e instanceof OhwError) {
-    process.stderr.write(`error: ${e.message}\n`);
-    for (const i of e.issues ?? []) process.stderr.write(`  ${formatIssue(i)}\n`);
+    report(e.code, e.message, e.issues);
     return EXIT_OF[e.code];
   }
   if (e instanceof CliError) {
-    process.stderr.write(`error: ${e.message}\n`);
+    report(e.exitCode === EXIT.usage ? 'USAGE' : e.exitCode === EXIT.network ? 'NETWORK' : 'ERROR', e.message);
     return e.exitCode;
   }
-  process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+  report('NETWORK', e instanceof Error ? e.message : String(e));
   return EXIT.network;
 }
 

@@ -39,17 +39,25 @@ function requireId(id: string): string {
   return id;
 }
 
+/** A certification id (CR-…) as given, or the certification a certificate UID (OHC-…) belongs to. */
+async function certificationIdOf(client: ReturnType<typeof clientFor>, ref: string): Promise<string> {
+  if (UID_PATTERN.test(ref)) return (await client.json<{ certification: string }>('GET', `/certificates/${ref}`)).certification;
+  if (!CERT_ID_PATTERN.test(ref)) throw new CliError(`"${ref}" is neither a certification id (CR-000001) nor a certificate UID (OHC-000001)`, EXIT.usage);
+  return ref;
+}
+
 /** The checklist template: every item with its question, ready to fill in. */
 export function checklistTemplate(): string {
   const lines = [
     '# Certification review checklist (Open Hardware Commons, SPEC §5).',
-    '# For each item set result to pass, fail or n/a (n/a only for optional items) and say why.',
+    '# Every result starts empty: set each to pass, fail or n/a (n/a only for optional items) and say why.',
+    '# A result left empty is refused, so nothing is approved by default.',
     '# Then: ohw certify review CR-000001 --checklist this-file.yaml --decision approve|changes|reject',
     '',
   ];
   for (const item of CHECKLIST) {
     lines.push(`# ${item.question}${item.required ? '' : ' (optional)'}`);
-    lines.push(`${item.id}:`, `  result: ${item.required ? 'pass' : 'n/a'}`, '  comment: ""', '');
+    lines.push(`${item.id}:`, `  result:    # ${item.required ? 'pass | fail' : 'pass | fail | n/a'}`, '  comment: ""', '');
   }
   return lines.join('\n');
 }
@@ -169,9 +177,7 @@ export function certifyCommand(program: Command): void {
     .option('--json', 'machine-readable result')
     .action(async (ref: string, opts: { json?: boolean }, cmd: Command) => {
       const client = clientFor(cmd);
-      let id = ref;
-      if (UID_PATTERN.test(ref)) id = (await client.json<{ certification: string }>('GET', `/certificates/${ref}`)).certification;
-      else requireId(ref);
+      const id = await certificationIdOf(client, ref);
       const c = await client.json<CertificationView>('GET', `/certifications/${id}`);
       if (opts.json) return printJson(c);
       process.stdout.write(formatCertification(c));
@@ -187,19 +193,21 @@ export function certifyCommand(program: Command): void {
         const { view: _view, ...rest } = report;
         printJson(rest);
       } else process.stdout.write(formatReport(report));
-      if (!report.ok) process.exitCode = EXIT.user;
+      // 1: tampered (the record or the version cannot be trusted); 4: sound but not holding.
+      if (report.tampered) process.exitCode = EXIT.user;
+      else if (!report.ok) process.exitCode = EXIT.notHolding;
     });
 
   for (const [action, description] of Object.entries(LIFECYCLE)) {
     certify
       .command(`${action} <id>`)
-      .description(description)
+      .description(`${description}; <id> is the certification (CR-…) or its certificate (OHC-…)`)
       .option('--reason <text>', 'why (kept in the public record)')
       .option('--json', 'machine-readable result')
-      .action(async (id: string, opts: { reason?: string; json?: boolean }, cmd: Command) => {
-        requireId(id);
+      .action(async (ref: string, opts: { reason?: string; json?: boolean }, cmd: Command) => {
         const client = clientFor(cmd);
         client.requireToken();
+        const id = await certificationIdOf(client, ref);
         const c = await client.json<CertificationView>('POST', `/certifications/${id}/${action}`, opts.reason ? { reason: opts.reason } : {});
         if (opts.json) return printJson(c);
         process.stdout.write(summary(c));
@@ -211,10 +219,10 @@ export function certifyCommand(program: Command): void {
     .description('after changes were requested: submit a new version for the same certification')
     .requiredOption('--version <version>', 'the new version (published first)')
     .option('--json', 'machine-readable result')
-    .action(async (id: string, opts: { version: string; json?: boolean }, cmd: Command) => {
-      requireId(id);
+    .action(async (ref: string, opts: { version: string; json?: boolean }, cmd: Command) => {
       const client = clientFor(cmd);
       client.requireToken();
+      const id = await certificationIdOf(client, ref);
       const c = await client.json<CertificationView>('POST', `/certifications/${id}/resubmit`, { version: opts.version });
       if (opts.json) return printJson(c);
       process.stdout.write(summary(c));

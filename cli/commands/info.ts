@@ -5,15 +5,31 @@ import { humanBytes, printJson, table } from '../output.ts';
 
 interface DesignView {
   package: string; title?: string; summary?: string; owners: string[]; latest: string | null;
-  versions: Array<{ version: string; checksum: string; yanked: boolean; publishedAt: string }>;
+  versions: Array<{ version: string; checksum: string; yanked: boolean; yank?: Yank | null; publishedAt: string }>;
   forkOf: { package: string; version: string } | null; forks: number;
   certifications: { state: string; uid?: string; version: string } | null;
   imported?: { format: string; sourceUrl: string | null; sourceId: string | null; licensor: string[]; importedAt: string } | null;
   delisted?: { at: string; reason?: string } | null;
 }
 
+interface Yank { at: string; by: string; reason?: string }
+
+/** `yes`, with who, when and why when the registry kept them. */
+const yankText = (y: Yank | null | undefined): string =>
+  y ? `yes, by ${y.by} on ${y.at.slice(0, 10)}${y.reason ? `: ${y.reason}` : ''}` : 'yes';
+
+/**
+ * The certification line. The mark belongs to the certified version: when the latest version is
+ * another, say so, so that nobody reads the latest as certified.
+ */
+export function certificationLine(c: NonNullable<DesignView['certifications']>, latest: string | null): string {
+  let line = `certification: ${c.state}${c.uid ? ` ${c.uid}` : ''} (version ${c.version})`;
+  if (c.state === 'certified' && latest && latest !== c.version) line += `; the latest version, ${latest}, is not certified`;
+  return line + '\n';
+}
+
 interface VersionView {
-  package: string; version: string; checksum: string; yanked: boolean; publishedAt: string; publisher: string;
+  package: string; version: string; checksum: string; yanked: boolean; yank?: Yank | null; publishedAt: string; publisher: string;
   sourceCommit: string | null; git: { tag: string; commit: string };
   dependencies: Array<{ package: string; range: string; version: string }>;
   manifest: { title: string; summary: string; license: { hardware: string; documentation: string; software?: string } };
@@ -45,7 +61,8 @@ export function upstreamLines(up: NonNullable<ForksView['upstream']>, max = 12):
   const d = up.diff;
   if (!d) return out;
   const at = (s: { package: string; version: string }) => `${s.package}@${s.version}`;
-  if (d.identical) return out + `  ${at(d.from)} and ${at(d.to)} are identical\n`;
+  // No new upstream version: the fork point is the upstream's latest, nothing to compare.
+  if (d.identical) return at(d.from) === at(d.to) ? out : out + `  ${at(d.from)} and ${at(d.to)} are identical\n`;
   const b = d.bom;
   out += `  ${at(d.from)} → ${at(d.to)}: manifest ${d.manifest.length} field(s); BOM +${b.added.length} −${b.removed.length} ` +
     `~${b.quantityChanged.length} quantity, ${b.changed.length} other; files +${d.files.added.length} −${d.files.removed.length} ~${d.files.changed.length}\n`;
@@ -77,6 +94,7 @@ export function infoCommand(program: Command): void {
         if (opts.json) return printJson(v);
         process.stdout.write(
           `${v.package}@${v.version}${v.yanked ? '  (yanked)' : ''} — ${v.manifest.title}\n${v.manifest.summary}\n\n` +
+          (v.yanked ? `yanked:     ${yankText(v.yank)}\n` : '') +
           `licences:   hardware ${v.manifest.license.hardware}, documentation ${v.manifest.license.documentation}, software ${v.manifest.license.software ?? 'NONE'}\n` +
           `checksum:   ${v.checksum}\ngit tag:    ${v.git.tag} (commit ${v.git.commit})\npublished:  ${v.publishedAt} by ${v.publisher}\n` +
           (v.sourceCommit ? `source:     ${v.sourceCommit}\n` : '') +
@@ -96,8 +114,8 @@ export function infoCommand(program: Command): void {
         (d.forkOf ? `fork of: ${d.forkOf.package}@${d.forkOf.version}\n` : '') +
         (forks?.upstream ? upstreamLines(forks.upstream) : '') +
         (d.forks ? `forks:   ${forks ? forks.forks.map((f) => `${f.package} (from ${f.forkOf.version}, ${f.versions} version(s))`).join(', ') : d.forks}\n` : '') +
-        (d.certifications ? `certification: ${d.certifications.state}${d.certifications.uid ? ` ${d.certifications.uid}` : ''} (version ${d.certifications.version})\n` : '') +
-        `\n${table(['version', 'published', 'yanked', 'checksum'], d.versions.map((v) => [v.version, v.publishedAt, v.yanked ? 'yes' : '', v.checksum.slice(0, 19) + '…']))}`,
+        (d.certifications ? certificationLine(d.certifications, d.latest) : '') +
+        `\n${table(['version', 'published', 'checksum', 'yanked'], d.versions.map((v) => [v.version, v.publishedAt, v.checksum.slice(0, 19) + '…', v.yanked ? yankText(v.yank) : '']))}`,
       );
     });
 }

@@ -1,23 +1,35 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { simpleGit } from 'simple-git';
 import { writeArchive } from '../../schema/archive.ts';
 import { packageChecksum } from '../../schema/checksum.ts';
 import { clientFor } from '../context.ts';
 import { CliError, EXIT } from '../exit-codes.ts';
-import { loadLocalDesign, requireValid } from '../local-design.ts';
+import { loadLocalDesign, requireValid, type LocalDesign } from '../local-design.ts';
 import { humanBytes, printIssues, printJson, progress } from '../output.ts';
 
 /**
  * The source commit of a design kept in git, or undefined outside a work tree. A work tree with
- * uncommitted changes is refused unless allowDirty: the recorded commit would not be what is
- * published.
+ * uncommitted changes to the design's packaged files is refused unless allowDirty: the recorded
+ * commit would not be what is published. Changes elsewhere in the checkout (another design, a
+ * file the design's .ohwignore leaves out) do not matter: they are not published.
  */
-async function sourceCommit(dir: string, allowDirty: boolean): Promise<string | undefined> {
-  const git = simpleGit(dir);
+async function sourceCommit(design: LocalDesign, allowDirty: boolean): Promise<string | undefined> {
+  const git = simpleGit(design.dir);
   if (!(await git.checkIsRepo().catch(() => false))) return undefined;
+  const top = (await git.revparse(['--show-toplevel'])).trim();
+  const packaged = new Set(design.files.map((f) => f.path));
   const status = await git.status(['--', '.']);
-  if (!status.isClean()) {
-    const changed = status.files.slice(0, 10).map((f) => `  ${f.working_dir}${f.index} ${f.path}`).join('\n');
+  const relevant = status.files.filter((f) => {
+    const abs = path.resolve(top, f.path);
+    const rel = path.relative(design.dir, abs).split(path.sep).join('/');
+    if (rel.startsWith('../')) return false;
+    // Packaged files, and deletions (a removed file is not in the folder, but was in the commit).
+    return packaged.has(rel) || !fs.existsSync(abs);
+  });
+  if (relevant.length) {
+    const changed = relevant.slice(0, 10).map((f) => `  ${f.working_dir}${f.index} ${f.path}`).join('\n');
     if (!allowDirty) {
       throw new CliError(`the git work tree has uncommitted changes in this design:\n${changed}\ncommit them first, or publish with --allow-dirty`, EXIT.user);
     }
@@ -36,7 +48,7 @@ export function publishCommand(program: Command): void {
     .action(async (dir: string | undefined, opts: { dryRun?: boolean; allowDirty?: boolean; json?: boolean }, cmd: Command) => {
       const design = await loadLocalDesign(dir ?? '.');
       const manifest = requireValid(design);
-      const commit = await sourceCommit(design.dir, Boolean(opts.allowDirty));
+      const commit = await sourceCommit(design, Boolean(opts.allowDirty));
       const gz = await writeArchive(design.files);
       const checksum = packageChecksum(design.files);
       if (!opts.json) printIssues(design.result.issues);

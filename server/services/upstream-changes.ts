@@ -2,7 +2,7 @@ import semver from 'semver';
 import { fileSha256 } from '../../schema/checksum.ts';
 import { diffDesigns, type DesignDiff, type DiffInput } from '../domain/design-diff.ts';
 import type { Deps } from './deps.ts';
-import { latestVisible } from './derived-views.ts';
+import { latestVisible } from '../domain/visible-versions.ts';
 import { listForks, type ForkSummary } from './forks.ts';
 import { requireDesign } from './read-design.ts';
 
@@ -15,8 +15,9 @@ export interface UpstreamChanges {
   /** Visible (non-yanked) upstream versions newer than the fork point, oldest first. */
   newVersions: Array<{ version: string; publishedAt: string }>;
   /**
-   * The fork's latest version (or, while it has none, the upstream's fork point) compared with
-   * the upstream's latest visible version; null when the upstream has no visible version.
+   * What changed upstream since the fork: the upstream's fork point compared with the upstream's
+   * latest visible version (the fork's own edits are not upstream changes); null when the upstream
+   * has no visible version or the fork point can no longer be read.
    */
   diff: DesignDiff | null;
 }
@@ -52,10 +53,9 @@ export async function upstreamChanges(deps: Deps, pkg: string): Promise<Upstream
   };
   if (!(await deps.designs.exists(lineage.package))) return result;
 
-  const [upVersions, upState, ownVersions] = await Promise.all([
+  const [upVersions, upState] = await Promise.all([
     deps.designs.versions(lineage.package),
     deps.designs.state(lineage.package),
-    deps.designs.versions(pkg),
   ]);
   result.newVersions = upVersions
     .filter((v) => !upState.yanked[v.version] && semver.gt(v.version, lineage.version))
@@ -64,10 +64,7 @@ export async function upstreamChanges(deps: Deps, pkg: string): Promise<Upstream
 
   const upLatest = latestVisible(upVersions, upState);
   if (!upLatest) return result;
-  const ownLatest = latestVisible(ownVersions, state);
-  const from = ownLatest
-    ? await diffSide(deps, pkg, ownLatest.version)
-    : await diffSide(deps, lineage.package, lineage.version).catch(() => undefined);
+  const from = await diffSide(deps, lineage.package, lineage.version).catch(() => undefined);
   if (!from) return result;
   result.diff = diffDesigns(from, await diffSide(deps, lineage.package, upLatest.version));
   return result;

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/processes.ts';
 import { REPO_ROOT } from '../helpers/registry.ts';
@@ -139,4 +140,35 @@ describe('ohw pack', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('missing required field "summary"');
   });
+});
+
+describe('ohw publish in a git checkout', () => {
+  const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=M', '-c', 'user.email=m@example.org', ...args], { cwd, encoding: 'utf8' }).trim();
+
+  it('`ohw init` of another design, and files the design leaves out, do not make the design dirty', async () => {
+    const repo = path.join(work, 'checkout');
+    fs.mkdirSync(repo);
+    git(repo, 'init', '-q');
+    const first = await cli(['init', path.join(repo, 'first'), '--name', 'maker/first']);
+    expect(first.code, first.stderr).toBe(0);
+    fs.writeFileSync(path.join(repo, 'first', '.ohwignore'), 'notes/\n');
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-qm', 'first design');
+    // A second design started in the same checkout, a stray file at the top, and notes the first
+    // design's .ohwignore leaves out: none of them is published with "first".
+    expect((await cli(['init', path.join(repo, 'second'), '--name', 'maker/second'])).code).toBe(0);
+    fs.writeFileSync(path.join(repo, 'todo.txt'), 'later\n');
+    fs.mkdirSync(path.join(repo, 'first', 'notes'));
+    fs.writeFileSync(path.join(repo, 'first', 'notes', 'ideas.md'), 'ideas\n');
+    let r = await cli(['publish', path.join(repo, 'first'), '--dry-run']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`source commit: ${git(repo, 'rev-parse', 'HEAD')}`);
+    // A change to a packaged file still stops the publish, naming it.
+    fs.appendFileSync(path.join(repo, 'first', 'README.md'), '\nmore\n');
+    r = await cli(['publish', path.join(repo, 'first'), '--dry-run']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('first/README.md');
+    expect(r.stderr).not.toContain('todo.txt');
+    expect(r.stderr).not.toContain('second/');
+  }, 180_000); // five CLI processes: seconds each on a loaded machine
 });

@@ -39,7 +39,8 @@ afterAll(async () => {
   for (const d of [root, server?.dataDir]) if (d) fs.rmSync(d, { recursive: true, force: true });
 });
 
-describe('ohw certify, end to end', () => {
+// Each step runs several CLI processes; on a loaded machine they take seconds each.
+describe('ohw certify, end to end', { timeout: 240_000 }, () => {
   let id = '';
   const uid = 'OHC-000001';
   let checklistFile = '';
@@ -65,13 +66,19 @@ describe('ohw certify, end to end', () => {
     expect(r.code).toBe(2); // no version: usage
   });
 
-  it('prints a checklist template with every item and its question', async () => {
+  it('prints a checklist template with every item and its question, every result empty', async () => {
     const r = await as('rev-one', ['certify', 'checklist']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('oshw-documentation:');
     expect(r.stdout).toContain('# Is the documentation sufficient for a skilled producer to build it without reverse engineering?');
+    // Nothing is answered for the reviewer: no result is prefilled.
+    expect(r.stdout).not.toMatch(/^\s+result: *(pass|fail|n\/a)\b/m);
+    fs.writeFileSync(path.join(root, 'empty-review.yaml'), r.stdout);
+    // The reviewer answers each item (here: required ones pass, the optional one n/a).
+    const filled = r.stdout.replace(/^(\s+)result: +# pass \| fail \| n\/a$/gm, '$1result: n/a').replace(/^(\s+)result: +# pass \| fail$/gm, '$1result: pass');
+    expect(filled).not.toMatch(/result: +#/);
     checklistFile = path.join(root, 'review.yaml');
-    fs.writeFileSync(checklistFile, r.stdout);
+    fs.writeFileSync(checklistFile, filled);
   });
 
   it('reviewers need the role: without it the review is refused (exit 1)', async () => {
@@ -89,7 +96,11 @@ describe('ohw certify, end to end', () => {
       const login = await as(who, ['login', '--name', who, '--password', PASSWORD, '--scopes', 'review']);
       expect(login.code, login.stderr).toBe(0);
     }
-    let r = await as('rev-one', ['certify', 'review', id, '--checklist', checklistFile, '--decision', 'approve', '--technology', 'OTRL-4', '--comment', 'builds as documented']);
+    // The template as printed approves nothing: every empty result is named.
+    let r = await as('rev-one', ['certify', 'review', id, '--checklist', path.join(root, 'empty-review.yaml'), '--decision', 'approve']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('checklist.oshw-documentation.result must be one of pass, fail, n/a');
+    r = await as('rev-one', ['certify', 'review', id, '--checklist', checklistFile, '--decision', 'approve', '--technology', 'OTRL-4', '--comment', 'builds as documented']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('1 of 2 approvals');
     r = await as('rev-one', ['certify', 'review', id, '--checklist', checklistFile, '--decision', 'approve']);
@@ -135,17 +146,18 @@ describe('ohw certify, end to end', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ ok: true, tampered: false, problems: [], state: 'certified' });
   });
 
-  it('after revocation, verify shows it with the reason and exits 1', async () => {
+  it('after revocation, verify shows it with the reason and exits 4 (sound record, certificate not holding)', async () => {
     let r = await as('maria', ['certify', 'revoke', id, '--reason', 'x']);
     expect(r.code).toBe(1); // owners cannot revoke
     r = await as('admin', ['certify', 'revoke', id], { OHW_TOKEN: ADMIN });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('reason');
-    r = await as('admin', ['certify', 'revoke', id, '--reason', 'the enclosure overheats the sensor it was certified for'], { OHW_TOKEN: ADMIN });
+    // Lifecycle commands take the certificate UID as well as the certification id.
+    r = await as('admin', ['certify', 'revoke', uid, '--reason', 'the enclosure overheats the sensor it was certified for'], { OHW_TOKEN: ADMIN });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('is revoked');
     r = await as('producer', ['certify', 'verify', uid]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(4);
     expect(r.stdout).toMatch(/#6\s+revoked\s+admin/);
     expect(r.stdout).toContain('record sound, but the certificate does not hold — revoked on');
     expect(r.stdout).toContain('the enclosure overheats the sensor it was certified for');
@@ -207,5 +219,17 @@ describe('ohw certify, end to end', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('not found');
     expect((await as('producer', ['certify', 'verify', 'bogus'])).code).toBe(2);
+  });
+
+  it('`ohw` and `ohw certify` alone print the help and exit 2; --json errors are JSON on stdout', async () => {
+    for (const args of [[], ['certify']]) {
+      const r = await as('producer', args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`Usage: ohw${args.length ? ' certify' : ''}`);
+    }
+    const r = await as('producer', ['certify', 'show', 'OHC-999999', '--json']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toEqual({ error: { code: 'NOT_FOUND', message: expect.stringContaining('OHC-999999') } });
+    expect(r.stderr).toBe('');
   });
 });

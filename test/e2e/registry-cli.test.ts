@@ -116,6 +116,11 @@ describe('a new user against a fresh registry', () => {
     expect((await cli(['publish', dir])).code).toBe(0);
     let r = await cli(['yank', 'maria/solar-dryer@0.2.0', '--reason', 'wrong wood thickness']);
     expect(r.code).toBe(0);
+    // The reason is kept and shown, on the design and on the version.
+    r = await cli(['info', 'maria/solar-dryer']);
+    expect(r.stdout).toMatch(/0\.2\.0 .*yes, by maria on \d{4}-\d\d-\d\d: wrong wood thickness/);
+    r = await cli(['info', 'maria/solar-dryer@0.2.0']);
+    expect(r.stdout).toMatch(/yanked: +yes, by maria on \d{4}-\d\d-\d\d: wrong wood thickness/);
     r = await cli(['download', 'maria/solar-dryer', '-o', path.join(seat.work, 'latest'), '--json']);
     expect(JSON.parse(r.stdout).version).toBe('0.1.0');
     r = await cli(['download', 'maria/solar-dryer@0.2.0', '-o', path.join(seat.work, 'exact')]);

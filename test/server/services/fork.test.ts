@@ -166,15 +166,18 @@ describe('GET /designs/:owner/:name/forks', () => {
     expect((await api().get('/api/v1/designs/alice/lamp')).body.forks).toBe(Object.keys(byPkg).length);
   });
 
-  it('for a fork: no new upstream versions yet, and the diff shows the fork\'s own BOM change', async () => {
+  it('for a fork: no new upstream versions yet, and the fork\'s own edits are not upstream changes', async () => {
     const res = await api().get('/api/v1/designs/bob/lamp/forks');
     expect(res.status).toBe(200);
     expect(res.body.forks).toEqual([]);
     const up = res.body.upstream;
     expect(up).toMatchObject({ package: 'alice/lamp', forkPoint: '1.1.0', newVersions: [], forkedBy: 'bob' });
-    expect(up.diff.from).toEqual({ package: 'bob/lamp', version: '1.2.0' });
+    // Upstream fork point against upstream latest: the same version, so nothing changed upstream,
+    // although bob's 1.2.0 changed the BOM.
+    expect(up.diff.from).toEqual({ package: 'alice/lamp', version: '1.1.0' });
     expect(up.diff.to).toEqual({ package: 'alice/lamp', version: '1.1.0' });
-    expect(up.diff.bom.quantityChanged).toEqual([expect.objectContaining({ id: 'body', from: 3, to: 1 })]);
+    expect(up.diff.identical).toBe(true);
+    expect(up.diff.bom.quantityChanged).toEqual([]);
   });
 
   it('after the upstream publishes a new version with a changed BOM: lists it and diffs BOM, manifest and files', async () => {
@@ -185,11 +188,12 @@ describe('GET /designs/:owner/:name/forks', () => {
     const res = await api().get('/api/v1/designs/bob/lamp/forks');
     const up = res.body.upstream;
     expect(up.newVersions.map((v: { version: string }) => v.version)).toEqual(['1.3.0']);
-    expect(up.diff.from).toEqual({ package: 'bob/lamp', version: '1.2.0' });
+    expect(up.diff.from).toEqual({ package: 'alice/lamp', version: '1.1.0' });
     expect(up.diff.to).toEqual({ package: 'alice/lamp', version: '1.3.0' });
     expect(up.diff.bom.added).toEqual([{ id: 'screws', name: 'M3 screws', quantity: 4, unit: 'pcs' }]);
     expect(up.diff.bom.removed).toEqual([]);
-    expect(up.diff.bom.quantityChanged).toEqual([]); // both have 3 bodies now
+    // Upstream went from 1 body to 3: an upstream change (bob made the same edit, which does not hide it).
+    expect(up.diff.bom.quantityChanged).toEqual([expect.objectContaining({ id: 'body', from: 1, to: 3 })]);
     expect(up.diff.manifest.map((f: { field: string }) => f.field)).toContain('summary');
     expect(up.diff.manifest.find((f: { field: string }) => f.field === 'summary').to).toBe('A brighter lamp');
     expect(up.diff.files.changed).toContain('design.yaml');

@@ -101,6 +101,7 @@ describe.skipIf(!haveChromium)('the web site in Chromium', () => {
     expect(new URL(page.url()).searchParams.get('batch')).toBe('10');
 
     if (process.env.OHW_SCREENSHOT === '1') {
+      await page.setViewportSize({ width: 1280, height: 1500 });
       await page.goto(`${server.url}/designs/${CEB}?batch=10`);
       await page.screenshot({ path: path.join(REPO_ROOT, 'docs/design-page.png'), fullPage: false });
     }

@@ -22,8 +22,8 @@ export function Licences({ view }: { view: DesignView }) {
             const none = expr!.trim().toUpperCase() === 'NONE';
             const ok = !none && isOshwaCompatible(expr!, role);
             return (
-              <tr><th scope="row">{label}</th><td><code>{expr}</code></td>
-                <td>{none ? <span class="muted">none</span> : ok ? <span class="ok">OSHWA-compatible</span> : <span class="warn">not OSHWA-compatible</span>}</td></tr>
+              <tr><th scope="row">{label}</th><td><code>{expr}</code><br />
+                {none ? <span class="muted">none</span> : ok ? <span class="ok">OSHWA-compatible</span> : <span class="warn">not OSHWA-compatible</span>}</td></tr>
             );
           })}
         </tbody>

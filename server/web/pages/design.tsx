@@ -63,12 +63,12 @@ export function DesignPage(props: { view: DesignView; viewer: Viewer | undefined
           <div class="design-main">
             <section aria-labelledby="fn-h"><h2 id="fn-h">What it does</h2><p>{m.function}</p></section>
             <Images view={view} />
+            <BomSection pkg={pkg} version={view.version.version} batch={view.batch} {...(view.bom ? { report: view.bom } : {})} {...(view.bomError ? { error: view.bomError } : {})} />
             <section aria-labelledby="readme-h" class="readme">
               <h2 id="readme-h">README</h2>
               {/* The only raw HTML on the site: markdown-it output with html:false and http(s)/relative links only (markdown.ts). */}
               {view.readmeHtml !== undefined ? <div class="markdown" dangerouslySetInnerHTML={{ __html: view.readmeHtml }} /> : <p class="muted">No README in this version.</p>}
             </section>
-            <BomSection pkg={pkg} version={view.version.version} batch={view.batch} {...(view.bom ? { report: view.bom } : {})} {...(view.bomError ? { error: view.bomError } : {})} />
             <Production view={view} />
             <SupplyChain view={view} />
             <Files view={view} />

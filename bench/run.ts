@@ -9,6 +9,7 @@ import { benchRegistry } from './registry.ts';
 import { benchSearch } from './search.ts';
 import { benchStartup } from './startup.ts';
 import { benchValidate } from './validate.ts';
+import { benchWeb } from './web.ts';
 
 const BENCHES: Array<[name: string, run: () => Promise<void>]> = [
   ['validate', () => benchValidate()],
@@ -16,6 +17,7 @@ const BENCHES: Array<[name: string, run: () => Promise<void>]> = [
   ['bom', () => benchBom()],
   ['search', () => benchSearch()],
   ['clone', () => benchClone()],
+  ['web', () => benchWeb()],
   ['startup', () => benchStartup()],
 ];
 

@@ -14,6 +14,7 @@ import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeArchive } from '../../../schema/archive.ts';
 import { gitBridgeStats, gitRouter, parseCgiHeaders, type GitBridgeOptions } from '../../../server/http/git-bridge.ts';
+import type { GitDesignStore } from '../../../server/store/git/design-store.ts';
 import { designArchive, designFiles, makeRegistry, publish, type TestRegistry } from '../../helpers/registry.ts';
 
 let reg: TestRegistry;
@@ -163,6 +164,42 @@ describe('git clone over HTTP (read-only smart HTTP through git http-backend)', 
     expect(f.code).toBe(0);
     expect((await git(['tag', '--list'], dir)).stdout).toContain('v1.3.0');
   }, 30_000);
+});
+
+describe('only what a ref reaches is served', () => {
+  it('refuses a want of an unreachable object by hash, over protocol v2 and v0', async () => {
+    // A leftover no ref reaches (as a lost publish race would leave without its cleanup).
+    const gitdir = reg.deps.designs.repoPath('alice/lamp');
+    const secret = execFileSync('git', ['-C', gitdir, 'hash-object', '-w', '--stdin'], { input: 'not published\n', encoding: 'utf8' }).trim();
+    const dir = path.join(work, 'lamp-want');
+    expect((await git(['clone', '--quiet', '--bare', `${base}/git/alice/lamp.git`, dir])).code).toBe(0);
+    for (const version of ['2', '0']) {
+      const r = await git(['-c', `protocol.version=${version}`, 'fetch', 'origin', secret], dir);
+      expect(r.code, `protocol v${version}`).not.toBe(0);
+      expect(r.stderr, `protocol v${version}`).toMatch(/not our ref|does not allow request for unadvertised object/i);
+      expect((await git(['cat-file', '-e', secret], dir)).code).not.toBe(0);
+    }
+    // A raw protocol v2 fetch naming it is answered with an error packet, and no pack.
+    const v2 = Buffer.from(`${pkt('command=fetch\n')}0001${pkt(`want ${secret}\n`)}${pkt('done\n')}0000`);
+    const res = await raw('/git/alice/lamp.git/git-upload-pack', {
+      method: 'POST', body: v2,
+      headers: { 'Content-Type': 'application/x-git-upload-pack-request', 'Git-Protocol': 'version=2', 'Content-Length': String(v2.length) },
+    });
+    expect(res.body.toString('latin1')).toContain(`ERR upload-pack: not our ref ${secret}`);
+    expect(res.body.includes(Buffer.from('PACK'))).toBe(false);
+    fs.rmSync(path.join(gitdir, 'objects', secret.slice(0, 2), secret.slice(2)));
+  });
+
+  it('answers 500 naming a design whose repository is damaged; other designs still clone', async () => {
+    const token = await reg.account('bob');
+    expect((await publish(reg.app, token, 'bob/torn', '1.0.0', await designArchive('bob/torn', '1.0.0'))).status).toBe(201);
+    (reg.deps.designs as GitDesignStore).markDamaged('bob/torn', 'test: a torn pack');
+    const r = await raw('/git/bob/torn.git/info/refs?service=git-upload-pack');
+    expect(r.status).toBe(500);
+    expect(r.body.toString()).toContain('bob/torn is damaged');
+    expect(r.body.toString()).not.toContain(reg.dataDir);
+    expect((await git(['clone', '--quiet', `${base}/git/alice/lamp.git`, path.join(work, 'lamp-still')])).code).toBe(0);
+  });
 });
 
 describe('what the bridge refuses, before spawning anything', () => {

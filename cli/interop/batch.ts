@@ -165,19 +165,22 @@ class ReportStream {
   }
 }
 
-/** A bar over the input bytes, on a terminal only. */
+/** A bar over the input bytes, on a terminal only; each finished file moves it to that file's end. */
 function progressBar(files: string[]) {
-  const total = files.reduce((n, f) => n + (fs.statSync(f, { throwIfNoEntry: false })?.size ?? 0), 0);
+  const sizes = new Map(files.map((f) => [f, fs.statSync(f, { throwIfNoEntry: false })?.size ?? 0]));
+  const total = [...sizes.values()].reduce((a, b) => a + b, 0);
+  let finished = 0;
   const bar = new cliProgress.SingleBar({
     format: 'importing {bar} {percentage}% | {records} records, {accepted} accepted, {refused} refused',
     stream: process.stderr, hideCursor: true, clearOnComplete: false,
   }, cliProgress.Presets.shades_classic);
   let done = 0;
+  let current = files[0] ?? '';
   bar.start(Math.max(total, 1), 0, { records: 0, accepted: 0, refused: 0 });
   const fields = (t: ImportTotals) => ({ records: t.processed, accepted: t.accepted, refused: t.refused });
   return {
-    tick(bytes: number, t: ImportTotals) { done = Math.min(total, done + bytes); bar.update(done, fields(t)); },
-    fileDone(file: string, t: ImportTotals) { done = Math.min(total, Math.max(done, 0)); bar.update(done, fields(t)); void file; },
+    tick(bytes: number, t: ImportTotals) { done = Math.min(finished + (sizes.get(current) ?? 0), done + bytes); bar.update(done, fields(t)); },
+    fileDone(file: string, t: ImportTotals) { finished += sizes.get(file) ?? 0; done = finished; current = files[files.indexOf(file) + 1] ?? ''; bar.update(done, fields(t)); },
     stop() { bar.update(total); bar.stop(); },
   };
 }

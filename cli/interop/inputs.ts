@@ -97,7 +97,7 @@ async function* streamed(file: string, splitter: RecordSplitter, forced?: Intero
   const label = path.basename(file);
   const each = (items: ReturnType<RecordSplitter['push']>): InputRecord[] => items.map((it) => {
     const fallbackId = `${label}#${it.index + 1}`;
-    if ('tooLarge' in it) return { source: file, fallbackId, sourceBytes: new Uint8Array(), sourceExt: 'json', problem: tooLarge(it.tooLarge) };
+    if ('tooLarge' in it) return { source: file, fallbackId, sourceBytes: new Uint8Array(), sourceExt: 'json', problem: tooLarge(it.tooLarge, 'characters') };
     const bytes = enc.encode(it.text);
     const parsed = parse(bytes, 'json');
     if ('problem' in parsed) return { source: file, fallbackId, sourceBytes: bytes, sourceExt: 'json', problem: parsed.problem };
@@ -173,9 +173,9 @@ function parse(bytes: Uint8Array, ext: string): { value: unknown } | { problem: 
   }
 }
 
-const tooLarge = (size: number): InteropIssue => ({
+const tooLarge = (size: number, unit = 'bytes'): InteropIssue => ({
   path: '', code: 'record-too-large',
-  message: `the record is ${size.toLocaleString('en')} bytes; the limit is ${IMPORT_LIMITS.maxRecordBytes.toLocaleString('en')} bytes per record`,
+  message: `the record is over ${size.toLocaleString('en')} ${unit}; the limit is ${IMPORT_LIMITS.maxRecordBytes.toLocaleString('en')} ${unit} per record`,
 });
 
 async function firstChar(file: string): Promise<string | undefined> {

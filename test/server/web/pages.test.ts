@@ -83,6 +83,17 @@ describe('pages', () => {
     expect(csv.headers['content-disposition']).toMatch(/attachment; filename=".*-bom-x10\.csv"/);
   });
 
+  it('a cached page changes as soon as the design does (yank, un-yank)', async () => {
+    const url = '/designs/mallory/hostile/v/1.0.0';
+    expect((await request(reg.app).get(url)).text).not.toContain('This version is yanked');
+    expect((await request(reg.app).get(url)).text).not.toContain('This version is yanked'); // served from the cache
+    const yank = await request(reg.app).post('/api/v1/designs/mallory/hostile/versions/1.0.0/yank').set('Authorization', `Bearer ${token}`).send({ reason: 'cache test' });
+    expect(yank.status).toBe(200);
+    expect((await request(reg.app).get(url)).text).toContain('This version is yanked: cache test');
+    await request(reg.app).delete('/api/v1/designs/mallory/hostile/versions/1.0.0/yank').set('Authorization', `Bearer ${token}`);
+    expect((await request(reg.app).get(url)).text).not.toContain('This version is yanked');
+  });
+
   it('a bad batch is a message next to the BOM, not an error page', async () => {
     const res = await request(reg.app).get(`/designs/${CEB}/v/${fx.cebVersion}/bom?batch=-3`);
     expect(res.status).toBe(400);

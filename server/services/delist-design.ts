@@ -1,4 +1,5 @@
 import { OhwError } from '../../schema/errors.ts';
+import { enforce, mayAdminister } from '../domain/policy.ts';
 import { personOf, type Actor, type Deps } from './deps.ts';
 import { announce, refreshDerived } from './derived-views.ts';
 import { requireDesign } from './read-design.ts';
@@ -13,9 +14,7 @@ export const MAX_DELIST_REASON = 500;
  */
 export async function setDelisted(deps: Deps, input: { pkg: string; actor: Actor; delisted: boolean; reason?: string }) {
   const { actor } = input;
-  if (!actor.roles.includes('admin') || !actor.scopes.includes('admin')) {
-    throw new OhwError('FORBIDDEN', 'delisting a design needs an admin account and a token with the admin scope');
-  }
+  enforce(mayAdminister(actor, input.delisted ? 'delist a design' : 'relist a design'));
   if (input.reason !== undefined && (input.reason.length > MAX_DELIST_REASON || /[\r\n]/.test(input.reason))) {
     throw new OhwError('INVALID_REQUEST', `"reason" must be one line of at most ${MAX_DELIST_REASON} characters`);
   }

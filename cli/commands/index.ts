@@ -12,6 +12,10 @@ import { forkCommand } from './fork.ts';
 import { cloneCommand } from './clone.ts';
 import { bomCommand } from './bom.ts';
 import { certifyCommand } from './certify.ts';
+import { producerCommands } from './producer.ts';
+import { pledgeCommands } from './pledge.ts';
+import { runCommands } from './run.ts';
+import { buildCommands } from './build.ts';
 import { importCommand } from './import.ts';
 import { exportCommand } from './export.ts';
 
@@ -30,6 +34,10 @@ export const commands: Array<(program: Command) => void> = [
   cloneCommand,
   bomCommand,
   certifyCommand,
+  producerCommands,
+  pledgeCommands,
+  runCommands,
+  buildCommands,
   importCommand,
   exportCommand,
 ];

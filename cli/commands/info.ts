@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { parsePackageSpec } from '../../schema/names.ts';
 import { clientFor } from '../context.ts';
 import { humanBytes, printJson, table } from '../output.ts';
+import { productionLines } from './producer.ts';
 
 interface DesignView {
   package: string; title?: string; summary?: string; owners: string[]; latest: string | null;
@@ -105,12 +106,16 @@ export function infoCommand(program: Command): void {
       }
       const d = await client.json<DesignView>('GET', `/designs/${pkg}`);
       const forks = d.forks || d.forkOf ? await client.json<ForksView>('GET', `/designs/${pkg}/forks`).catch(() => undefined) : undefined;
+      // Capable producers per region (issue 16); the registry may not offer it (older servers).
+      const capable = d.latest ? await client.json<{ capableByRegion: Record<string, number> }>('GET', `/designs/${pkg}/producers`).then((r) => r.capableByRegion).catch(() => undefined) : undefined;
+      if (capable) Object.assign(d, { capableProducers: capable });
       if (opts.json) return printJson(forks ? { ...d, forkList: forks.forks, ...(forks.upstream ? { upstream: forks.upstream } : {}) } : d);
       process.stdout.write(
         `${d.package} — ${d.title ?? ''}\n${d.summary ?? ''}\n\n` +
         `owners:  ${d.owners.join(', ')}\nlatest:  ${d.latest ?? '(none)'}\n` +
         (d.imported ? `imported: from ${d.imported.format} record ${d.imported.sourceId ?? '?'}${d.imported.sourceUrl ? ` (${d.imported.sourceUrl})` : ''} on ${d.imported.importedAt}; licensor ${d.imported.licensor.join(', ') || 'not provided'}\n` : '') +
         (d.delisted ? `delisted: ${d.delisted.at}${d.delisted.reason ? ` (${d.delisted.reason})` : ''}; hidden from search and browse\n` : '') +
+        productionLines((d as { production?: Parameters<typeof productionLines>[0] }).production, capable) +
         (d.forkOf ? `fork of: ${d.forkOf.package}@${d.forkOf.version}\n` : '') +
         (forks?.upstream ? upstreamLines(forks.upstream) : '') +
         (d.forks ? `forks:   ${forks ? forks.forks.map((f) => `${f.package} (from ${f.forkOf.version}, ${f.versions} version(s))`).join(', ') : d.forks}\n` : '') +

@@ -11,7 +11,7 @@ interface SearchAnswer { hits: SearchHit[]; total: number; facets: Record<string
 interface SearchFlags {
   license?: string; category?: string; process?: string; canMake?: string; tools?: string; maturity?: string;
   region?: string; facility?: string; certified?: boolean; sort?: string; page?: string; limit?: string;
-  json?: boolean; table?: boolean; facets?: boolean;
+  json?: boolean; table?: boolean; facets?: boolean; built?: boolean; producer?: string;
 }
 
 export function searchCommand(program: Command): void {
@@ -27,6 +27,8 @@ export function searchCommand(program: Command): void {
     .option('--maturity <level>', 'OTRL-n or ODRL-n')
     .option('--region <code>', 'supplier offers in this region')
     .option('--certified', 'only certified designs')
+    .option('--built', 'only designs with a successful build report')
+    .option('--producer <account[/facility]>', 'only designs that producer’s profile can make (processes, facility level)')
     .option('--sort <order>', 'relevance, updated or cost')
     .option('--page <n>', 'page number (from 1)')
     .option('--limit <n>', 'hits per page (max 100)')
@@ -40,6 +42,8 @@ export function searchCommand(program: Command): void {
       set('license', f.license); set('category', f.category); set('process', f.process); set('canMake', f.canMake);
       set('tools', f.tools); set('facility', f.facility); set('maturity', f.maturity); set('region', f.region);
       if (f.certified) params.set('certified', 'true');
+      if (f.built) params.set('built', 'true');
+      set('producer', f.producer);
       set('sort', f.sort); set('page', f.page); set('limit', f.limit);
       const res = await clientFor(cmd).json<SearchAnswer>('GET', `/search?${params}`);
       if (f.json || (!isTTY() && !f.table)) return printJson(res);

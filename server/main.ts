@@ -12,6 +12,8 @@ import { ensureAdmin } from './store/accounts/ensure-admin.ts';
 import { acquireDataDirLock } from './store/data-dir-lock.ts';
 import { loadSearchIndex, rebuildDerived, syncDerived } from './services/derived-views.ts';
 import { seedDesigns } from './services/seed.ts';
+import { sweepTemporaries } from './store/git/sweep.ts';
+import { checkRepositoriesAtStart } from './store/git/integrity.ts';
 import { backupDataDir } from './ops/backup.ts';
 import { restoreDataDir } from './ops/restore.ts';
 import { dbMigrate, dbStatus } from './ops/database-commands.ts';
@@ -69,6 +71,8 @@ async function main(): Promise<void> {
 
   log(`data dir: ${config.dataDir}`);
   await ensureAdmin(deps.accounts, { dataDir: config.dataDir, adminToken: config.adminToken, log });
+  const gitSwept = await sweepTemporaries(config.dataDir);
+  if (gitSwept.length) log(`removed ${gitSwept.length} temporary git file(s) left by an interrupted write: ${gitSwept.slice(0, 10).join(', ')}`);
   const swept = await deps.archives.sweep();
   if (swept) log(`removed ${swept} temporary archive file(s) left by an interrupted write`);
   // The embedded engine's saved index first, so the designs replayed below update it in place.
@@ -89,6 +93,8 @@ async function main(): Promise<void> {
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = `http://${config.host}:${port}`;
     log(`registry listening on ${url}  (try: curl ${url}/api/v1/health)`);
+    // In the background: a damaged repository is named in the log and answers INTEGRITY.
+    void checkRepositoriesAtStart(config.dataDir, deps.designs, log);
   });
   let stopping = false;
   const stop = () => {

@@ -4,7 +4,7 @@
  * racing registrations of one name, the primary key lets exactly one in.
  */
 import { OhwError } from '../../../schema/errors.ts';
-import { checkNameSegment } from '../../../schema/names.ts';
+import { assertAccountNameDistinct, checkNameSegment, similarityKey } from '../../../schema/names.ts';
 import {
   NO_PASSWORD, checkPasswordPolicy, hashPassword, isPlausiblePassword, verifyPasswordHash,
 } from '../accounts/password.ts';
@@ -86,7 +86,10 @@ export class SqlAccountStore implements AccountStore, AdminBootstrap {
     };
     try {
       await this.#k.transaction().execute(async (trx) => {
-        await trx.insertInto('accounts').values({ name, email, password_hash: passwordHash, created_at: account.createdAt }).execute();
+        // Inside the transaction: of two look-alike registrations, the second sees the first.
+        const alike = await trx.selectFrom('accounts').select('name').where('similarity_key', '=', similarityKey(name)).execute();
+        assertAccountNameDistinct(name, alike.map((r) => r.name).filter((n) => n !== name));
+        await trx.insertInto('accounts').values({ name, email, similarity_key: similarityKey(name), password_hash: passwordHash, created_at: account.createdAt }).execute();
         for (const role of roles) await trx.insertInto('account_roles').values({ account: name, role }).execute();
         if (row) await trx.insertInto('tokens').values(row).execute();
       });
@@ -202,7 +205,7 @@ export class SqlAccountStore implements AccountStore, AdminBootstrap {
   async ensureBootstrapAdmin(): Promise<void> {
     const now = this.#now().toISOString();
     await this.#k.transaction().execute(async (trx) => {
-      await trx.insertInto('accounts').values({ name: BOOTSTRAP_ADMIN, email: 'admin@localhost', password_hash: NO_PASSWORD, created_at: now })
+      await trx.insertInto('accounts').values({ name: BOOTSTRAP_ADMIN, email: 'admin@localhost', similarity_key: similarityKey(BOOTSTRAP_ADMIN), password_hash: NO_PASSWORD, created_at: now })
         .onConflict((oc) => oc.column('name').doNothing()).execute();
       await trx.insertInto('account_roles').values({ account: BOOTSTRAP_ADMIN, role: 'admin' })
         .onConflict((oc) => oc.columns(['account', 'role']).doNothing()).execute();

@@ -6,6 +6,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { similarityKey } from '../../../schema/names.ts';
 import { ROLES, SCOPES } from '../accounts/rules.ts';
 import type { Role, Scope } from '../ports.ts';
 import { DatabaseOpenError, type Database } from './database.ts';
@@ -60,7 +61,7 @@ export async function importJsonAccounts(db: Database, dataDir: string, now: () 
     const done = await trx.selectFrom('meta').select('value').where('key', '=', MARKER).executeTakeFirst();
     if (done) return;
     for (const a of accounts) {
-      await trx.insertInto('accounts').values({ name: a.name, email: a.email, password_hash: a.passwordHash, created_at: a.createdAt }).execute();
+      await trx.insertInto('accounts').values({ name: a.name, email: a.email, similarity_key: similarityKey(a.name), password_hash: a.passwordHash, created_at: a.createdAt }).execute();
       for (const role of ROLES.filter((r) => a.roles.includes(r))) await trx.insertInto('account_roles').values({ account: a.name, role }).execute();
     }
     for (const t of tokens) {

@@ -111,6 +111,18 @@ describe('accounts', () => {
     }
   });
 
+  it('refuses a look-alike of an existing account name (0se next to ose, rnaker next to maker) with NAME_TOO_SIMILAR, storing nothing', async () => {
+    await store.create({ ...alice, name: 'ose' });
+    await store.create({ ...alice, name: 'maker', email: 'maker@example.org' });
+    for (const [name, similar] of [['0se', 'ose'], ['rnaker', 'maker']] as const) {
+      const e = await refusal(store.create({ ...alice, name, email: `${name}@example.org` }));
+      expect(e.code).toBe('NAME_TOO_SIMILAR');
+      expect(e.message).toContain(`"${similar}"`);
+      expect(await store.get(name)).toBeUndefined();
+    }
+    expect((await store.create({ ...alice, name: 'osprey', email: 'o@example.org' })).name).toBe('osprey');
+  });
+
   it('lets exactly one of many concurrent creates win, across two connections', async () => {
     const other = new SqlAccountStore({ db: await connect() });
     const attempts = Array.from({ length: 8 }, (_, i) =>

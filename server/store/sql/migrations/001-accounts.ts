@@ -10,9 +10,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createTable('accounts')
     .addColumn('name', 'text', (c) => c.primaryKey())
     .addColumn('email', 'text', (c) => c.notNull())
+    .addColumn('similarity_key', 'text', (c) => c.notNull())
     .addColumn('password_hash', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
+  await db.schema.createIndex('accounts_similarity_key').on('accounts').column('similarity_key').execute();
   await db.schema.createTable('account_roles')
     .addColumn('account', 'text', (c) => c.notNull().references('accounts.name').onDelete('cascade'))
     .addColumn('role', 'text', (c) => c.notNull().check(sql`role in ('reviewer', 'admin')`))

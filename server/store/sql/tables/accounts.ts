@@ -2,6 +2,8 @@ export interface AccountTables {
   accounts: {
     name: string;
     email: string;
+    /** `similarityKey(name)`: look-alike names share it, so registration finds them by index. */
+    similarity_key: string;
     /** `scrypt$N$r$p$salt$key`, or `!` for a token-only account. */
     password_hash: string;
     created_at: string;

@@ -14,7 +14,8 @@ export type CertEvent =
   | Ev<'submitted', { package: string; version: string; checksum: string; tag: string; owners: string[]; quorum: number }>
   | Ev<'checks', { results: CheckResult[]; passed: boolean }>
   | Ev<'review', { reviewer: string; review: ReviewInput }>
-  | Ev<'changes-requested', { reviewer: string }>
+  /** By a reviewer (with a matching review), or by the registry with a reason (e.g. the version was yanked). */
+  | Ev<'changes-requested', { reviewer?: string; reason?: string }>
   | Ev<'rejected', { reviewer: string }>
   | Ev<'resubmitted', { version: string; checksum: string; tag: string }>
   | Ev<'certified', Certificate>
@@ -127,6 +128,11 @@ export function replay(id: string, text: string): { view?: RecordView; problems:
       }
       case 'changes-requested':
       case 'rejected': {
+        if (e.type === 'changes-requested' && e.data.reviewer === undefined) {
+          if (!e.data.reason) problems.push(`event ${e.seq}: changes requested without a reviewer or a reason`);
+          move(e.type, e);
+          break;
+        }
         const decided = view.reviews.find((r) => r.reviewer === e.data.reviewer);
         const wanted = e.type === 'rejected' ? 'reject' : 'changes';
         if (!decided || decided.decision !== wanted) problems.push(`event ${e.seq}: ${e.type} without a matching review by ${e.data.reviewer}`);

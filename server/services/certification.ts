@@ -50,6 +50,18 @@ async function append(deps: Deps, pkg: string, id: string, text: string, events:
   return deps.index.commit([{ path: recordPath(id), content: next }, ...extra], author, message);
 }
 
+/**
+ * A certificate names who answers for the design (SPEC §5): the version's design.yaml must have
+ * `responsibleParty`. Refused before anything is recorded.
+ */
+async function assertResponsibleParty(deps: Deps, pkg: string, version: string): Promise<void> {
+  const manifest = await deps.manifests.get(pkg, version);
+  if (manifest.responsibleParty) return;
+  throw new OhwError('INVALID_REQUEST', `${pkg}@${version} has no responsibleParty in design.yaml: a certificate needs a person or organisation who answers for the design; publish a version that names one`, {
+    issues: [{ file: 'design.yaml', path: 'responsibleParty', line: 0, column: 0, code: 'responsible-party-missing', severity: 'error', message: 'responsibleParty (type, name, country, contact) is required for certification' }],
+  });
+}
+
 async function designOwners(deps: Deps, pkg: string): Promise<string[]> {
   const state = await deps.designs.state(pkg);
   const owners = new Set(state.owners);
@@ -71,6 +83,7 @@ export function requestCertification(deps: Deps, actor: Actor, body: Record<stri
     enforce(mayRequestCertification(actor, pkg, state.owners));
     const record = await requireVersion(deps, pkg, body.version);
     if (state.yanked[record.version]) throw new OhwError('CONFLICT', `${pkg}@${record.version} is yanked; publish a fixed version and request that one`);
+    await assertResponsibleParty(deps, pkg, record.version);
     for (const other of await certificationsOf(deps, pkg)) {
       if (other.version === record.version && !['rejected', 'revoked', 'withdrawn', 'expired'].includes(other.state)) {
         throw new OhwError('CONFLICT', `${pkg}@${record.version} already has certification ${other.id} (${other.state})`);
@@ -131,11 +144,19 @@ export function reviewCertification(deps: Deps, actor: Actor, id: string, body: 
     const at = deps.now().toISOString();
     const events: Array<Omit<CertEvent, 'seq' | 'prev'>> = [{ type: 'review', at, actor: actor.name, data: { reviewer: actor.name, review } }];
     const extra: Array<{ path: string; content: string }> = [];
+    // The registry's own decisions are committed as the registry, so that verify sees who did what.
+    const registryEvents: Array<Omit<CertEvent, 'seq' | 'prev'>> = [];
     if (review.decision === 'changes') events.push({ type: 'changes-requested', at, actor: actor.name, data: { reviewer: actor.name } });
     if (review.decision === 'reject') events.push({ type: 'rejected', at, actor: actor.name, data: { reviewer: actor.name } });
     if (review.decision === 'approve') {
       const approving = [...view.reviews, { reviewer: actor.name, at, ...review }].filter((r) => r.decision === 'approve');
-      if (approving.length >= view.quorum) {
+      const yank = approving.length >= view.quorum ? (await deps.designs.state(view.package)).yanked[view.version] : undefined;
+      if (yank) {
+        // Yanked after the request: a certificate would vouch for a version its owners withdrew.
+        const reason = `${view.package}@${view.version} was yanked on ${yank.at} by ${yank.by}${yank.reason ? ` (${yank.reason})` : ''}; ` +
+          'no certificate is issued for a yanked version: publish a fixed version and resubmit';
+        registryEvents.push({ type: 'changes-requested', at, actor: REGISTRY_PERSON.name, data: { reason } });
+      } else if (approving.length >= view.quorum) {
         const uid = formatUid((await deps.index.list('certificates/')).length + 1);
         const manifest = await deps.manifests.get(view.package, view.version);
         const certificate: Certificate = {
@@ -149,6 +170,7 @@ export function reviewCertification(deps: Deps, actor: Actor, id: string, body: 
       }
     }
     await append(deps, view.package, id, text, events, personOf(actor), extra);
+    if (registryEvents.length) await append(deps, view.package, id, (await loadRecord(deps, id)).text, registryEvents, REGISTRY_PERSON);
     forgetIndex(deps);
     await refreshDerived(deps, view.package, `certification ${id}: review by ${actor.name}`);
     return readCertification(deps, id);
@@ -204,6 +226,8 @@ export function changeCertification(deps: Deps, actor: Actor, id: string, action
         if (typeof body.version !== 'string') throw new OhwError('INVALID_REQUEST', 'resubmitting needs the new "version"');
         const record = await requireVersion(deps, view.package, body.version);
         if (record.version === view.version) throw new OhwError('CONFLICT', 'resubmit a new version with the requested changes, not the same one');
+        if ((await deps.designs.state(view.package)).yanked[record.version]) throw new OhwError('CONFLICT', `${view.package}@${record.version} is yanked; resubmit a version that is not`);
+        await assertResponsibleParty(deps, view.package, record.version);
         event = { type: 'resubmitted', at, actor: actor.name, data: { version: record.version, checksum: record.meta.checksum, tag: record.tag } };
         break;
       }

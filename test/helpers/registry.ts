@@ -64,11 +64,20 @@ export function designFiles(name: string, version = '1.0.0', edit?: (yaml: strin
     licenseHardware: 'CERN-OHL-S-2.0', licenseDocumentation: 'CC-BY-SA-4.0', licenseSoftware: 'NONE',
     category: 'Tool', processes: ['ASM', '3DP'], licensor: name.split('/')[0]!, language: 'en', ...extra,
   };
-  return starterFiles(answers).map((f) => ({
-    path: f.path,
-    data: Buffer.from(f.path === 'design.yaml' && edit ? edit(f.content) : f.content),
-  }));
+  return starterFiles(answers).map((f) => {
+    // A responsible party, as certification requires (the starter leaves it for the designer).
+    const yaml = f.path === 'design.yaml' ? withResponsibleParty(f.content, answers.licensor) : f.content;
+    return { path: f.path, data: Buffer.from(f.path === 'design.yaml' && edit ? edit(yaml) : yaml) };
+  });
 }
+
+/** design.yaml with a `responsibleParty` block after the licence (a certificate needs one). */
+export function withResponsibleParty(yaml: string, name: string): string {
+  return yaml.replace(/^license:/m, `responsibleParty:\n  type: Individual\n  name: ${JSON.stringify(name)}\n  country: DE\n  contact: ${name.replace(/[^a-z0-9-]/g, '')}@example.org\nlicense:`);
+}
+
+/** The same without it. */
+export const withoutResponsibleParty = (yaml: string): string => yaml.replace(/^responsibleParty:\n(?: {2}.*\n)+/m, '');
 
 export async function designArchive(name: string, version = '1.0.0', edit?: (yaml: string) => string): Promise<Buffer> {
   return writeArchive(designFiles(name, version, edit));

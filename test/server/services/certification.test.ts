@@ -4,7 +4,7 @@ import { writeArchive } from '../../../schema/archive.ts';
 import { CHECKLIST } from '../../../schema/certification/checklist.ts';
 import { replay } from '../../../schema/certification/record.ts';
 import { ensureAdmin } from '../../../server/store/accounts/ensure-admin.ts';
-import { designArchive, designFiles, makeRegistry, publish, type TestRegistry } from '../../helpers/registry.ts';
+import { designArchive, designFiles, makeRegistry, publish, withoutResponsibleParty, type TestRegistry } from '../../helpers/registry.ts';
 
 const ADMIN = 'admin-token-for-certification-tests';
 const PASSWORD = 'correct horse battery';
@@ -432,5 +432,41 @@ describe('lifecycle', () => {
       expect(y.status, action).toBe(409);
       expect(y.body.error.message).toContain('is in-review; from in-review the allowed next states are: certified, changes-requested, rejected');
     }
+  });
+});
+
+describe('what a certificate needs', () => {
+  it('the design\'s responsibleParty: a request without one is refused, naming the field, and nothing is recorded', async () => {
+    const res = await publish(reg.app, tokens.alice, 'alice/unanswered', '1.0.0', await designArchive('alice/unanswered', '1.0.0', withoutResponsibleParty));
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const before = await reg.deps.index.list('certifications/');
+    const r = await requestCert('alice', 'alice/unanswered');
+    expect(r.status).toBe(400);
+    expect(r.body.error.message).toContain('responsibleParty');
+    expect(r.body.error.issues).toEqual([expect.objectContaining({ file: 'design.yaml', path: 'responsibleParty', code: 'responsible-party-missing' })]);
+    expect(await reg.deps.index.list('certifications/')).toEqual(before);
+  });
+
+  it('a version yanked after the request gets no certificate: the record goes to changes-requested with the reason', async () => {
+    await publishDesign('alice', 'alice/late-yank');
+    const r = await requestCert('alice', 'alice/late-yank');
+    expect((await review('rev1', r.body.id)).status).toBe(201);
+    const yank = await api().post('/api/v1/designs/alice/late-yank/versions/1.0.0/yank').set(auth('alice')).send({ reason: 'the hinge cracks' });
+    expect(yank.status).toBe(200);
+    const before = await reg.deps.index.list('certificates/');
+    const x = await review('rev2', r.body.id);
+    expect(x.status).toBe(201);
+    expect(x.body.state).toBe('changes-requested');
+    expect(x.body.certificate).toBeNull();
+    const last = x.body.history.at(-1);
+    expect(last).toMatchObject({ type: 'changes-requested', actor: 'ohw-registry' });
+    expect(last.reason).toContain('alice/late-yank@1.0.0 was yanked');
+    expect(last.reason).toContain('the hinge cracks');
+    expect(await reg.deps.index.list('certificates/')).toEqual(before);
+    // The record stays sound, and the registry's decision is committed as the registry.
+    const text = (await reg.deps.index.read(`certifications/${r.body.id}.jsonl`))!;
+    expect(replay(r.body.id, text).problems).toEqual([]);
+    const history = await reg.deps.index.history(`certifications/${r.body.id}.jsonl`);
+    expect(history.map((h) => h.author.name).at(-1)).toBe('ohw-registry');
   });
 });

@@ -42,7 +42,7 @@ const ids = async (deps: Deps, q: Record<string, string>) => (await deps.search.
 
 describe('the embedded index across a restart', () => {
   it('is saved on close and loaded at the next start, answering the same hits in the same order', async () => {
-    const queries = [{ q: 'lamp' }, { q: '' }, { q: 'test', sort: 'updated' }];
+    const queries: Array<Record<string, string>> = [{ q: 'lamp' }, { q: '' }, { q: 'test', sort: 'updated' }];
     const before = await Promise.all(queries.map((q) => ids(reg.deps, q)));
     expect(before[0]!.length).toBeGreaterThan(0);
     await reg.deps.search.close();

@@ -5,6 +5,7 @@
  */
 import { benchBom } from './bom.ts';
 import { benchClone } from './clone.ts';
+import { benchImport } from './import.ts';
 import { benchRegistry } from './registry.ts';
 import { benchSearch } from './search.ts';
 import { benchStartup } from './startup.ts';
@@ -19,6 +20,7 @@ const BENCHES: Array<[name: string, run: () => Promise<void>]> = [
   ['clone', () => benchClone()],
   ['web', () => benchWeb()],
   ['startup', () => benchStartup()],
+  ['import', () => benchImport()],
 ];
 
 const wanted = process.argv.slice(2);

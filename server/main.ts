@@ -14,6 +14,7 @@ import { loadSearchIndex, rebuildDerived, syncDerived } from './services/derived
 import { seedDesigns } from './services/seed.ts';
 import { sweepTemporaries } from './store/git/sweep.ts';
 import { checkRepositoriesAtStart } from './store/git/integrity.ts';
+import type { HeadRepair } from './store/git/index-repair.ts';
 import { backupDataDir } from './ops/backup.ts';
 import { restoreDataDir } from './ops/restore.ts';
 import { dbMigrate, dbStatus } from './ops/database-commands.ts';
@@ -71,6 +72,8 @@ async function main(): Promise<void> {
 
   log(`data dir: ${config.dataDir}`);
   await ensureAdmin(deps.accounts, { dataDir: config.dataDir, adminToken: config.adminToken, log });
+  const headRepair = (deps.index as { repaired?: HeadRepair }).repaired;
+  if (headRepair) log(`index: ${headRepair.problem}; restored to ${headRepair.restored} (${headRepair.kept} commits of history kept); derived files are replayed from the design repositories`);
   const gitSwept = await sweepTemporaries(config.dataDir);
   if (gitSwept.length) log(`removed ${gitSwept.length} temporary git file(s) left by an interrupted write: ${gitSwept.slice(0, 10).join(', ')}`);
   const swept = await deps.archives.sweep();

@@ -21,15 +21,17 @@
  * whole file contents, so re-applying them is correct: last writer wins per file).
  * Commit timestamps have seconds precision; history is ordered by the commit chain, not by date.
  */
-import { resolve } from 'node:path';
+import { promises as fsp } from 'node:fs';
+import { join, resolve } from 'node:path';
 import git from 'isomorphic-git';
 import { OhwError } from '../../../schema/errors.ts';
 import type { IndexChange, IndexCommit, IndexStore, Person } from '../ports.ts';
 import { editTree, EMPTY_TREE, fs, identity, isNotFound, isoOf, personOf, type RepoCtx, type TreeEdit } from './objects.ts';
 import { PackBuilder } from './pack-writer.ts';
 import { indexRepoPath, treePathSegments } from './paths.ts';
-import { runGit, ZERO_OID } from './real-git.ts';
-import { RepoPool, backoff, conflict, createRepoAtomically, writeObjectsAndRefs } from './repo.ts';
+import { readRef, runGit, ZERO_OID } from './real-git.ts';
+import { RepoPool, backoff, conflict, createRepoAtomically, isRepo, writeObjectsAndRefs } from './repo.ts';
+import { bestHistory, headProblem, type HeadRepair } from './index-repair.ts';
 
 export type { IndexChange, IndexCommit };
 
@@ -54,10 +56,18 @@ export class GitIndexStore implements IndexStore {
     return this.gitdir;
   }
 
-  /** Create the bare repo with a root commit (empty tree). Idempotent, safe to race. */
+  /**
+   * Create the bare repo with a root commit (empty tree). Idempotent, safe to race. An existing
+   * repo whose head is missing or damaged is repaired first (index-repair.ts); `repaired` says how.
+   */
   init(): Promise<void> {
     this.initDone ??= this.pool.queue
       .run(this.gitdir, async () => {
+        if (await isRepo(this.gitdir)) {
+          const problem = await headProblem(this.gitdir, INDEX_BRANCH);
+          if (problem) await this.repairHead(problem);
+          return;
+        }
         await createRepoAtomically(this.gitdir, async (tmp) => {
           const who = identity(INIT_PERSON, new Date());
           const objects = new PackBuilder();
@@ -72,6 +82,25 @@ export class GitIndexStore implements IndexStore {
         throw e;
       });
     return this.initDone;
+  }
+
+  /** How the head was repaired at init, if it was (for the start-up log). */
+  repaired: HeadRepair | undefined;
+
+  private async repairHead(problem: string): Promise<void> {
+    const best = await bestHistory(this.gitdir);
+    if (best) {
+      const current = await readRef(this.gitdir, INDEX_BRANCH);
+      // Written over whatever is there (a torn ref file is not a value to compare against).
+      await fsp.rm(join(this.gitdir, `${INDEX_BRANCH}.lock`), { force: true });
+      if (current === undefined) await fsp.rm(join(this.gitdir, INDEX_BRANCH), { force: true });
+      const cas = await writeObjectsAndRefs(this.gitdir, new PackBuilder(), [{ ref: INDEX_BRANCH, newOid: best.oid }], 'repair head', { fsync: this.pool.fsync });
+      if (!cas.ok) throw new OhwError('INTEGRITY', `the registry index head is damaged (${problem}) and could not be repaired`, { details: { git: cas.reason } });
+      this.repaired = { problem, restored: best.oid, kept: best.kept };
+    } else {
+      throw new OhwError('INTEGRITY', `the registry index head is damaged (${problem}) and no readable history was found; restore index.git from a backup`);
+    }
+    this.pool.dropCache(this.gitdir);
   }
 
   async commit(changes: IndexChange[], author: Person, message: string): Promise<string> {

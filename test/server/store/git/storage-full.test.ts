@@ -40,7 +40,7 @@ const bigDesign = (version: string) =>
 beforeAll(async () => {
   if (!mounted) return;
   deps = await buildDeps({ dataDir, limits: DEFAULT_LIMITS, quorum: 2 });
-  app = createApp(deps, { authAttemptsPerMinute: 10_000 });
+  app = createApp(deps);
   const res = await request(app).post('/api/v1/accounts').send({ name: 'alice', email: 'alice@example.org', password: 'correct horse battery' });
   token = res.body.token;
   expect((await publish(app, token, 'alice/lamp', '1.0.0', await writeArchive(designFiles('alice/lamp', '1.0.0')))).status).toBe(201);

@@ -10,6 +10,7 @@ import { bomOfVersion, type BomReport } from '../services/explode-bom.ts';
 import { dependentsOf, type DependentsReport } from '../services/dependents.ts';
 import { readForks, type ForksView } from '../services/upstream-changes.ts';
 import { certificationsOf } from '../services/certification.ts';
+import { listBuilds } from '../services/production/builds.ts';
 import type { PackageRead } from '../services/package-read.ts';
 import { renderMarkdown } from './markdown.ts';
 import { rasterContentType, rasterTypeOf } from './raster.ts';
@@ -27,6 +28,7 @@ export interface DesignView {
   dependents: DependentsReport;
   forks: ForksView;
   certifications: Awaited<ReturnType<typeof certificationsOf>>;
+  builds: Awaited<ReturnType<typeof listBuilds>>;
 }
 
 /** Images shown on the page: the declared photos first, then other raster files; at most 6. */
@@ -55,12 +57,13 @@ export async function readmeOf(deps: Deps, pkg: string, version: VersionRead): P
 export async function designView(deps: Deps, raw: string, versionId: string, batch: number): Promise<DesignView> {
   const version = await readVersion(deps, raw, versionId);
   const pkgName = version.package;
-  const [pkg, readmeHtml, dependents, forks, certifications] = await Promise.all([
+  const [pkg, readmeHtml, dependents, forks, certifications, builds] = await Promise.all([
     readDesign(deps, pkgName),
     readmeOf(deps, pkgName, version),
     dependentsOf(deps, pkgName),
     readForks(deps, pkgName),
     certificationsOf(deps, pkgName),
+    listBuilds(deps, pkgName, version.version),
   ]);
   const files = new Set(version.files.map((f) => f.path));
   const photos = (version.manifest.docs.photos ?? []).filter((p) => files.has(p) && rasterTypeOf(p));
@@ -72,7 +75,7 @@ export async function designView(deps: Deps, raw: string, versionId: string, bat
     const data = await deps.designs.readFile(pkgName, version.version, p);
     if (data && rasterContentType(p, data)) images.push(p);
   }
-  const view: DesignView = { pkg, version, readmeHtml, images, batch, dependents, forks, certifications };
+  const view: DesignView = { pkg, version, readmeHtml, images, batch, dependents, forks, certifications, builds };
   try {
     view.bom = await bomOfVersion(deps, pkgName, version.version, { batch });
   } catch (e) {

@@ -8,6 +8,7 @@ import { bomOfVersion, parseBatch, type BomReport } from '../services/explode-bo
 import { readVersion, readVersionFile } from '../services/read-design.ts';
 import { readCertificate, readCertification } from '../services/certification.ts';
 import { accountView } from '../services/account-view.ts';
+import { profilesOf } from '../services/production/producers.ts';
 import { designView, latestVersionOf } from './design-view.ts';
 import { PageCache } from './page-cache.ts';
 import { rasterContentType } from './raster.ts';
@@ -129,7 +130,10 @@ export function publicPages(deps: Deps): Router {
   });
 
   r.get('/accounts/:name', async (req, res) => {
-    sendPage(res, 200, <AccountPage viewer={viewerOf(req)} account={await accountView(deps, req.params.name!)} />);
+    const account = await accountView(deps, req.params.name!);
+    // Public fields only: contact details stay with the API's visibility rule.
+    const producers = await profilesOf(deps, undefined, account.name);
+    sendPage(res, 200, <AccountPage viewer={viewerOf(req)} account={account} producers={producers} />);
   });
 
   r.get('/api', (req, res) => {

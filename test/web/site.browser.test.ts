@@ -84,7 +84,7 @@ describe.skipIf(!haveChromium)('the web site in Chromium', () => {
     const page = await newPage();
     await page.goto(`${server.url}/designs/${CEB}`);
     for (const h of ['README', 'Bill of materials', 'Licences', 'Maturity', 'Production engineering', 'Where used', 'Versions']) {
-      await expect.poll(() => page.getByRole('heading', { name: h }).count(), h).toBeGreaterThan(0);
+      await expect.poll(() => page.getByRole('heading', { name: h }).count(), { message: h }).toBeGreaterThan(0);
     }
     const batch = page.getByLabel('Batch size (units to build)');
     await batch.fill('10');

@@ -207,3 +207,23 @@ export function Images({ view }: { view: DesignView }) {
     </section>
   );
 }
+
+/** Build reports of this version (issue 16's record): counts, where, and each claim beside what builders measured. */
+export function Builds({ view }: { view: DesignView }) {
+  const s = view.builds.summary;
+  const fmt = (n: number | null) => (n === null ? '—' : String(n));
+  return (
+    <section aria-labelledby="builds-h">
+      <h2 id="builds-h">Builds</h2>
+      {s.builds ? (
+        <>
+          <p>{s.builds} build{s.builds === 1 ? '' : 's'} reported, {s.successful} successful ({s.successRate ?? 0} %), by {s.independent} independent builder{s.independent === 1 ? '' : 's'}{s.regions.length ? ` in ${s.regions.join(', ')}` : ''}.</p>
+          {s.performance.length ? (
+            <ul>{s.performance.map((c) => <li>{c.metric}: claimed {c.comparison} {c.target} {c.unit}; measured {c.measured ? `${fmt(c.min)}–${fmt(c.max)} ${c.unit} (${c.met} of ${c.measured} meet it)` : 'not yet'}</li>)}</ul>
+          ) : null}
+          <ul>{view.builds.reports.slice(0, 5).map((r) => <li>{r.at.slice(0, 10)} <a href={`/accounts/${r.reporter}`}>{r.reporter}</a> ({r.region}): {r.outcome}{r.endorsedBy.length ? `, endorsed by ${r.endorsedBy.join(', ')}` : ''}</li>)}</ul>
+        </>
+      ) : <p class="muted">No builds of this version reported yet (<code>POST /api/v1/designs/{view.version.package}/versions/{view.version.version}/builds</code>).</p>}
+    </section>
+  );
+}

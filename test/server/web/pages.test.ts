@@ -60,7 +60,7 @@ describe('pages', () => {
     expect(res.status).toBe(200);
     const api = (await request(reg.app).get(`/api/v1/designs/${CEB}`)).body;
     expect(res.text).toContain(`<span class="version">${api.latest}</span>`);
-    for (const heading of ['What it does', 'README', 'Bill of materials', 'Production engineering', 'Supply chain', 'Licences', 'Maturity', 'Certification', 'Versions', 'Where used', 'Files (']) {
+    for (const heading of ['What it does', 'README', 'Bill of materials', 'Production engineering', 'Supply chain', 'Licences', 'Maturity', 'Certification', 'Versions', 'Where used', 'Builds', 'Files (']) {
       expect(res.text).toContain(heading);
     }
     expect(res.text).toContain('OSHWA-compatible');
@@ -116,7 +116,8 @@ describe('hostile content renders inert', () => {
   it('a README with <script>, raw HTML and javascript:/data: links becomes text', async () => {
     const res = await request(reg.app).get('/designs/mallory/hostile/v/1.0.0');
     expect(res.status).toBe(200);
-    const readme = res.text.slice(res.text.indexOf('class="markdown"'), res.text.indexOf('id="bom"'));
+    const readme = res.text.slice(res.text.indexOf('class="markdown"'), res.text.indexOf('id="prod-h"'));
+    expect(readme.length).toBeGreaterThan(HOSTILE_README.length / 2);
     expect(readme).toContain('&lt;script&gt;alert(&quot;readme&quot;)&lt;/script&gt;');
     expect(readme).toContain('&lt;img src=x onerror=');
     expect(readme).not.toMatch(/<script|<img src=x|onerror="/i);

@@ -79,3 +79,16 @@ function ambiguous(text: string, candidates: string[]): NormalisedLicense {
 export function spdxForAlias(text: string): string | undefined {
   return ALIASES.get(aliasKey(text.trim()));
 }
+
+/** The alias table as Markdown (README "Import and export"; a test keeps the two equal). */
+export function licenseAliasMarkdown(): string {
+  const cell = (s: string) => s.replace(/\|/g, '\\|');
+  const rows = [
+    '| written as | SPDX |',
+    '|---|---|',
+    ...Object.entries(LICENSE_ALIAS_DATA.aliases).map(([k, v]) => `| \`${cell(k)}\` | \`${v}\` |`),
+    ...Object.entries(LICENSE_ALIAS_DATA.ambiguous).map(([k, v]) => `| \`${cell(k)}\` | refused: could be ${v.map((x) => (x === '…' ? '…' : `\`${x}\``)).join(', ')} |`),
+    ...LICENSE_ALIAS_DATA.notALicense.map((k) => `| \`${cell(k)}\` | refused: names no licence |`),
+  ];
+  return `${rows.join('\n')}\n`;
+}

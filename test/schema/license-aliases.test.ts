@@ -3,7 +3,10 @@
  * names of a family without a version are refused with the exact string and the candidates.
  */
 import { describe, expect, it } from 'vitest';
-import { LICENSE_ALIAS_DATA, normaliseLicense } from '../../schema/license-aliases.ts';
+import fs from 'node:fs';
+import path from 'node:path';
+import { LICENSE_ALIAS_DATA, licenseAliasMarkdown, normaliseLicense } from '../../schema/license-aliases.ts';
+import { REPO_ROOT } from '../helpers/registry.ts';
 import { checkLicense } from '../../schema/licenses.ts';
 import { validateManifestText } from '../../schema/manifest/index.ts';
 
@@ -45,6 +48,12 @@ describe('licence strings from other catalogues', () => {
     for (const [text, ids] of Object.entries(LICENSE_ALIAS_DATA.ambiguous)) {
       for (const id of ids.filter((i) => i !== '…')) expect(checkLicense(id, 'software').filter((f) => f.code.startsWith('spdx-')), `${text}: ${id}`).toEqual([]);
     }
+  });
+
+  it('README lists every mapping, as generated from the data file', () => {
+    const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+    const listed = /<!-- license-aliases:start -->\n([\s\S]*?)<!-- license-aliases:end -->/.exec(readme)?.[1];
+    expect(listed).toBe(licenseAliasMarkdown());
   });
 
   it('the manifest validator names the SPDX id of a known free-text licence', () => {

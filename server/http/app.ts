@@ -11,7 +11,6 @@ import { healthRoute } from './routes/health.ts';
 import { extraRoutes } from './routes/index.ts';
 import { gitRouter } from './git-bridge.ts';
 import { webSite } from '../web/site.tsx';
-import { webSite } from '../web/site.tsx';
 import { JSON_BODY_MAX_BYTES, refuseDeclaredJsonOver } from './upload.ts';
 
 export interface AppOptions {
@@ -42,7 +41,6 @@ export function createApp(deps: Deps, opts: AppOptions = {}): Express {
   api.use(searchRoutes(deps));
   for (const routes of extraRoutes(deps)) api.use(routes);
   app.use('/api/v1', api);
-  app.use(webSite(deps)); // HTML pages (SPEC §7); /api/v1 and /git fall through to the JSON 404
   app.use(webSite(deps)); // HTML pages (SPEC §7); /api/v1 and /git fall through to the JSON 404
 
   app.use((req, _res, next) => next(new OhwError('NOT_FOUND', `no route for ${req.method} ${req.path}`)));

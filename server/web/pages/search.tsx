@@ -41,6 +41,28 @@ export function ResultItem({ hit }: { hit: SearchHit }) {
   );
 }
 
+const FORM_FIELDS = ['canMake', 'region', 'certified', 'sort', 'page'];
+
+/** The filters that are not facet links: what a producer can make, region, certified, order. */
+function RefineForm({ params }: { params: QueryParams }) {
+  const get = (k: string) => params.find(([n]) => n === k)?.[1] ?? '';
+  return (
+    <form method="get" action="/search" class="refine">
+      {params.filter(([k]) => !FORM_FIELDS.includes(k)).map(([k, v]) => <input type="hidden" name={k} value={v} />)}
+      <label for="f-canmake">I can make with (process codes)</label>
+      <input id="f-canmake" name="canMake" type="text" placeholder="WEL,MEC,3DP" value={get('canMake')} />
+      <label for="f-region">Suppliers in region</label>
+      <input id="f-region" name="region" type="text" placeholder="EU, US, DE…" value={get('region')} />
+      <label for="f-sort">Order</label>
+      <select id="f-sort" name="sort">
+        {[['relevance', 'Relevance'], ['updated', 'Recently updated'], ['cost', 'Lowest estimated cost']].map(([v, l]) => <option value={v} selected={get('sort') === v}>{l}</option>)}
+      </select>
+      <label class="choice"><input type="checkbox" name="certified" value="true" checked={get('certified') === 'true'} /> Certified only</label>
+      <button type="submit">Apply</button>
+    </form>
+  );
+}
+
 export function SearchPage(props: { viewer: Viewer | undefined; params: QueryParams; q: string; result?: SearchResult; error?: string }) {
   const { result, params } = props;
   const active = params.filter(([k]) => FILTERS.includes(k));
@@ -59,6 +81,7 @@ export function SearchPage(props: { viewer: Viewer | undefined; params: QueryPar
       {result ? (
         <div class="search-layout">
           <aside class="facets" aria-label="Refine">
+            <RefineForm params={params} />
             {FACETS.map((f) => {
               const counts = Object.entries(result.facets[f] ?? {}).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
               if (!counts.length) return null;

@@ -190,6 +190,16 @@ describe('headers and errors', () => {
     expect(res.text).toContain('role="alert"');
   });
 
+  it('the search page takes every API filter, and a facet link adds its filter to the query', async () => {
+    const res = await request(reg.app).get('/search?q=press&canMake=WEL,MEC,CNC,CIR,ASM,3DP&region=US&certified=false&sort=cost');
+    expect(res.status).toBe(200);
+    const api = (await request(reg.app).get('/api/v1/search?q=press&canMake=WEL,MEC,CNC,CIR,ASM,3DP&region=US&certified=false&sort=cost')).body;
+    expect(res.text).toContain(`${api.total} design${api.total === 1 ? '' : 's'}`);
+    for (const h of api.hits) expect(res.text).toContain(`href="/designs/${h.package}"`);
+    expect(res.text).toContain('name="canMake" type="text" placeholder="WEL,MEC,3DP" value="WEL,MEC,CNC,CIR,ASM,3DP"');
+    expect(res.text).toMatch(/href="\/search\?q=press&amp;canMake=[^"]*&amp;process=WEL"/);
+  });
+
   it('no results gives help, not an empty page', async () => {
     const res = await request(reg.app).get('/search?q=zzzxqv');
     expect(res.status).toBe(200);

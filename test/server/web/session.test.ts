@@ -162,6 +162,23 @@ describe('the reviewer\'s desk', () => {
     expect(page.text).toContain('Your review was recorded.');
     expect(page.text).toContain('you have already reviewed it in this round');
   });
+
+  it('a second approval reaches the quorum: the certificate page and ODRL-3* on the certified version', async () => {
+    const raul = await signIn(reg.app, 'raul');
+    const res = await request(reg.app).post(`/certifications/${fx.certification}/review`).set('Cookie', raul.cookie).type('form').send(await approvalForm(raul.csrf));
+    expect(res.status).toBe(303);
+    const cert = await readCertification(reg.deps, fx.certification);
+    expect(cert.state).toBe('certified');
+    const uid = cert.certificate!.uid;
+    const page = await request(reg.app).get(`/certificates/${uid}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(`src="/api/v1/certificates/${uid}/badge.svg"`);
+    expect(page.text).toContain(`ohw certify verify ${uid}`);
+    expect(page.text).toContain(cert.checksum);
+    const design = await request(reg.app).get(`/designs/${CEB}/v/${fx.cebVersion}`);
+    expect(design.text).toContain('ODRL-3* (certified)');
+    expect(design.text).toContain(`href="/certificates/${uid}"`);
+  });
 });
 
 describe('owner forms', () => {

@@ -21,7 +21,7 @@ export function accountRoutes(deps: Deps): Router {
     res.json(await revokeToken(deps, requireActor(req), req.params.id!));
   });
   r.put('/accounts/:name/roles', body('roles'), async (req, res) => {
-    res.json(await setRoles(deps, requireActor(req), req.params.name!, req.body));
+    res.json(await setRoles(deps, requireActor(req), String(req.params.name), req.body));
   });
   r.get('/me', async (req, res) => {
     const actor = requireActor(req);

@@ -77,7 +77,7 @@ export function designRoutes(deps: Deps): Router {
   });
 
   r.post('/designs/:owner/:name/versions/:version/yank', body('yank'), async (req, res) => {
-    const input: Parameters<typeof setYanked>[1] = { pkg: pkgOf(req), version: req.params.version!, actor: requireActor(req), yanked: true };
+    const input: Parameters<typeof setYanked>[1] = { pkg: pkgOf(req), version: String(req.params.version), actor: requireActor(req), yanked: true };
     if (req.body.reason) input.reason = req.body.reason;
     res.json(await withinAllowance(deps, 'yanks', input.actor.name, () => setYanked(deps, input)));
   });

@@ -157,7 +157,7 @@ describe.skipIf(!haveChromium)('the web site in Chromium', () => {
     const page = await context.newPage();
     const axe = path.join(REPO_ROOT, 'node_modules/axe-core/axe.min.js');
     const violations: string[] = [];
-    for (const p of pages) {
+    const audit = async (p: string) => {
       await page.goto(`${server.url}${p}`);
       await page.addScriptTag({ path: axe });
       const found = await page.evaluate(async () => {
@@ -165,7 +165,12 @@ describe.skipIf(!haveChromium)('the web site in Chromium', () => {
         return r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
       });
       for (const v of found) if (v.impact === 'serious' || v.impact === 'critical') violations.push(`${p}: ${v.impact} ${v.id} at ${v.targets.join(', ')}`);
-    }
+    };
+    for (const p of pages) await audit(p);
+    // Signed in as a reviewer who has not reviewed yet: the queue and the review form.
+    await signIn(page, 'raul');
+    for (const p of ['/reviews', `/designs/${CEB}`, `/certifications/${fx.certification}`]) await audit(p);
+    expect(await page.getByRole('button', { name: 'Submit review' }).count()).toBe(1); // the form itself was audited
     await context.close();
     expect(violations).toEqual([]);
   }, 120_000);

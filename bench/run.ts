@@ -6,6 +6,8 @@
 import { benchBom } from './bom.ts';
 import { benchClone } from './clone.ts';
 import { benchImport } from './import.ts';
+import { benchPublish } from './publish.ts';
+import { benchRatios } from './ratios.ts';
 import { benchRegistry } from './registry.ts';
 import { benchSearch } from './search.ts';
 import { benchStartup } from './startup.ts';
@@ -18,6 +20,8 @@ const BENCHES: Array<[name: string, run: () => Promise<void>]> = [
   ['bom', () => benchBom()],
   ['search', () => benchSearch()],
   ['clone', () => benchClone()],
+  ['publish', () => benchPublish()],
+  ['ratios', () => benchRatios()],
   ['web', () => benchWeb()],
   ['startup', () => benchStartup()],
   ['import', () => benchImport()],

@@ -70,6 +70,7 @@ export function gitRouter(deps: Pick<Deps, 'designs' | 'index' | 'log'>, opts: G
   const maxRequestBytes = opts.maxRequestBytes ?? 16 * 1024 * 1024;
   const spawn = opts.spawn ?? ((cmd, args, o) => nodeSpawn(cmd, args, o));
   installExitHook();
+  const peeled = new Map<string, string | null>();
 
   const router = Router();
   router.use(async (req, res) => {
@@ -137,7 +138,7 @@ export function gitRouter(deps: Pick<Deps, 'designs' | 'index' | 'log'>, opts: G
     if (endpoint === 'git-upload-pack' && !gzip && length !== undefined && /^\d{1,12}$/.test(length)) env.CONTENT_LENGTH = length;
     if (typeof protocol === 'string') env.GIT_PROTOCOL = protocol;
 
-    const tips = endpoint === 'git-upload-pack' ? await refTips(target.gitdir) : undefined;
+    const tips = endpoint === 'git-upload-pack' ? await refTips(target.gitdir, peeled) : undefined;
     serve(req, res, { backend: opts.httpBackend ?? httpBackendPath(), env, gzip, spawn, timeoutMs, maxRequestBytes, label: target.label, log: deps.log, tips });
   });
   return router;

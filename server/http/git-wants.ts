@@ -8,21 +8,53 @@
  * pkt-lines of the negotiation), and stops at the first `want` that is not a ref tip, before that
  * line reaches git. `git clone` and `git fetch` of refs only ever want tips.
  */
-import { execFile } from 'node:child_process';
+import { promises as fsp } from 'node:fs';
+import { join } from 'node:path';
+import git from 'isomorphic-git';
+import { atomicFs } from '../store/git/fs.ts';
 import { Transform, type TransformCallback } from 'node:stream';
 
 /**
  * Every ref's value and, for annotated tags, the object it peels to — what upload-pack advertises
- * (`refs/tags/v1.0.0` and `refs/tags/v1.0.0^{}`): the objects a client may want.
+ * (`refs/tags/v1.0.0` and `refs/tags/v1.0.0^{}`): the objects a client may want. Read in process
+ * (loose refs, packed-refs with its peeled lines, tag objects through isomorphic-git): a child
+ * process per fetch costs more than the rest of the check. `peeled` remembers what a tag object
+ * points at (tag objects never change), per router.
  */
-export async function refTips(gitdir: string): Promise<Set<string>> {
-  const out = await new Promise<string>((resolve, reject) => {
-    execFile('git', ['for-each-ref', '--format=%(objectname) %(*objectname)'], {
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_DIR: gitdir },
-      maxBuffer: 64 * 1024 * 1024,
-    }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
-  });
-  return new Set(out.split(/\s+/).filter((s) => /^[0-9a-f]{40}$/.test(s)));
+export async function refTips(gitdir: string, peeled: Map<string, string | null>): Promise<Set<string>> {
+  const tips = new Set<string>();
+  const walk = async (dir: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await fsp.readdir(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    await Promise.all(entries.map(async (e) => {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) return walk(p);
+      if (!e.isFile() || e.name.endsWith('.lock')) return;
+      const value = (await fsp.readFile(p, 'utf8').catch(() => '')).trim();
+      if (/^[0-9a-f]{40}$/.test(value)) tips.add(value);
+    }));
+  };
+  await walk(join(gitdir, 'refs'));
+  const packed = await fsp.readFile(join(gitdir, 'packed-refs'), 'utf8').catch(() => '');
+  for (const line of packed.split('\n')) {
+    const m = /^\^?([0-9a-f]{40})(?: refs\/|$)/.exec(line);
+    if (m) tips.add(m[1]!);
+  }
+  const cache = {};
+  for (const oid of [...tips]) {
+    let target = peeled.get(oid);
+    if (target === undefined) {
+      target = await git.readTag({ fs: atomicFs, gitdir, oid, cache }).then((t) => t.tag.object, () => null);
+      if (peeled.size > 100_000) peeled.clear();
+      peeled.set(oid, target);
+    }
+    if (target) tips.add(target);
+  }
+  return tips;
 }
 
 /**

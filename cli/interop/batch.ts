@@ -12,7 +12,7 @@ import { OhwError } from '../../schema/errors.ts';
 import { importRecord, TABLES, type ImportedDesign, type InteropIssue } from '../../schema/interop/index.ts';
 import type { InteropFormat } from '../../schema/types.ts';
 import type { RegistryClient } from '../client.ts';
-import { DesignWriter } from './design-writer.ts';
+import { DesignWriter, FolderTaken } from './design-writer.ts';
 import { IMPORT_LIMITS, listInputFiles, readRecords, type InputRecord } from './inputs.ts';
 
 export interface ImportOptions {
@@ -117,7 +117,14 @@ async function one(input: InputRecord, o: ImportOptions, writer: DesignWriter, p
   }
   const d = outcome.design;
   produced.set(d.folder, key);
-  const entry: ReportRecord = { source, id: outcome.id, status: 'accepted', folder: path.join(o.outDir, d.folder), written: writer.write(d) };
+  let written: ReportRecord['written'];
+  try {
+    written = writer.write(d);
+  } catch (e) {
+    if (!(e instanceof FolderTaken)) throw e;
+    return { source, id: outcome.id, status: 'refused', issues: [{ path: '', code: 'folder-exists', message: e.message }] };
+  }
+  const entry: ReportRecord = { source, id: outcome.id, status: 'accepted', folder: path.join(o.outDir, d.folder), written };
   if (d.unmapped.length) entry.unmapped = d.unmapped;
   if (o.publish) await publish(o.publish, d, entry, totals);
   return entry;

@@ -12,6 +12,9 @@ export const TMP_DIR = '.ohw-import-tmp';
 
 export type WriteResult = 'written' | 'unchanged' | 'replaced';
 
+/** The folder exists and is not an import (no `import/` folder): it is never replaced. */
+export class FolderTaken extends Error {}
+
 export class DesignWriter {
   private readonly tmp: string;
   private seq = 0;
@@ -25,7 +28,10 @@ export class DesignWriter {
 
   write(d: ImportedDesign): WriteResult {
     const final = path.join(this.outDir, d.folder);
-    if (fs.existsSync(final) && sameSource(final, d)) return 'unchanged';
+    if (fs.existsSync(final)) {
+      if (!fs.existsSync(path.join(final, 'import'))) throw new FolderTaken(`${d.folder} exists and was not written by ohw import; it is left as it is`);
+      if (sameSource(final, d)) return 'unchanged';
+    }
     const staged = path.join(this.tmp, `${d.folder}.${process.pid}.${this.seq++}`);
     for (const f of d.files) {
       const p = path.join(staged, ...f.path.split('/'));

@@ -109,7 +109,44 @@ suite('importing the OSHWA directory', () => {
   }, 180_000);
 });
 
+suite('importing a Kitspace project folder', () => {
+  it('reads its BOM and the LICENSE beside kitspace.yaml; a changed record replaces its folder', async () => {
+    const project = path.join(work, 'kitspace', 'Jana-Marie__OtterPill');
+    fs.cpSync(path.join(CORPUS, 'kitspace/Jana-Marie__OtterPill'), project, { recursive: true });
+    fs.writeFileSync(path.join(project, 'LICENSE'), 'CERN Open Hardware Licence Version 2 - Strongly Reciprocal\n\nCopyright (c) 2020 Jana Marie Hemsing\n');
+    let r = await cli(['import', 'kitspace', '--report', 'ks.json', '-o', 'ks']);
+    expect(r.code).toBe(0);
+    const rec = readReport('ks.json').records[0]!;
+    expect(rec).toMatchObject({ id: 'Jana-Marie__OtterPill', status: 'accepted', written: 'written' });
+    const dir = path.join(work, rec.folder!);
+    expect(fs.readdirSync(path.join(dir, 'import')).sort()).toEqual(['LICENSE', 'bom', 'source.yaml']);
+    expect(fs.readdirSync(path.join(dir, 'import/bom'))).toEqual(['OtterPill.csv']);
+    const yaml = fs.readFileSync(path.join(dir, 'design.yaml'), 'utf8');
+    expect(yaml).toContain('hardware: CERN-OHL-S-2.0');
+    expect(yaml).toContain('- name: Jana Marie Hemsing');
+    expect(yaml).toMatch(/references:\n\s+- C1\n\s+- C4\n\s+- C11/);
+    expect((await cli(['validate', rec.folder!])).code).toBe(0);
+
+    fs.appendFileSync(path.join(project, 'kitspace.yaml'), '\nsummary: A USB-C PD trigger board\n');
+    r = await cli(['import', 'kitspace', '--report', 'ks2.json', '-o', 'ks']);
+    expect(readReport('ks2.json').records[0]).toMatchObject({ status: 'accepted', written: 'replaced' });
+    expect(fs.readFileSync(path.join(dir, 'design.yaml'), 'utf8')).toContain('summary: A USB-C PD trigger board');
+  });
+});
+
 describe('bad input writes nothing and still reports', () => {
+  it('never replaces a folder that ohw import did not write', async () => {
+    const rec = { oshwaUid: 'XX000009', responsibleParty: 'Ada', projectName: 'Mine', projectDescription: 'Mine.', hardwareLicense: 'MIT', documentationLicense: 'CC0-1.0' };
+    fs.writeFileSync(path.join(work, 'mine.json'), JSON.stringify(rec));
+    const own = path.join(work, 'own', 'imported--mine-xx000009');
+    fs.mkdirSync(own, { recursive: true });
+    fs.writeFileSync(path.join(own, 'design.yaml'), 'my own work\n');
+    const r = await cli(['import', 'mine.json', '--report', 'own.json', '-o', 'own']);
+    expect(r.code).toBe(1);
+    expect(readReport('own.json').records[0]).toMatchObject({ status: 'refused', issues: [{ code: 'folder-exists' }] });
+    expect(fs.readFileSync(path.join(own, 'design.yaml'), 'utf8')).toBe('my own work\n');
+  });
+
   it('a file that is no record: "not an OKH/OSHWA/Kitspace record" with the reason, exit 1, no folder', async () => {
     fs.writeFileSync(path.join(work, 'shopping.yaml'), 'eggs: 12\nmilk: 1\n');
     const r = await cli(['import', 'shopping.yaml', '--report', 'bad.json', '-o', 'bad']);

@@ -5,6 +5,7 @@ import { GitDesignStore } from './store/git/design-store.ts';
 import { GitIndexStore } from './store/git/index-store.ts';
 import { createSearchIndex } from './search/create.ts';
 import { ManifestCache } from './services/manifest-cache.ts';
+import { newServiceState } from './services/service-state.ts';
 import { databasePath, openDatabase } from './store/sql/database.ts';
 import { migrate } from './store/sql/migrate.ts';
 import { SqlAccountStore } from './store/sql/account-store.ts';
@@ -63,6 +64,7 @@ export async function buildDeps(config: Pick<Config, 'dataDir' | 'limits' | 'quo
     photos: new FsPhotoStore({ dataDir: config.dataDir }),
     throttles: new SqlThrottles(db, config.rateLimits ?? DEFAULT_RATE_LIMITS),
     manifests: new ManifestCache(designs),
+    state: newServiceState(),
     limits: config.limits,
     quorum: config.quorum,
     now: () => new Date(),

@@ -1,5 +1,5 @@
 import type { Deps } from './deps.ts';
-import { certificationsOf } from './certification.ts';
+import { certificationsOf } from './certification-records.ts';
 
 export interface CertificationSummary { id: string; state: string; uid?: string; version: string; maturity?: { documentation: 'ODRL-3*' } }
 

@@ -1,45 +1,29 @@
 import { OhwError } from '../../schema/errors.ts';
 import { validateDesign } from '../../schema/manifest/index.ts';
 import { designSource } from '../../schema/design-source.ts';
-import { parsePackageName } from '../../schema/names.ts';
 import { CHECKLIST, parseReview } from '../../schema/certification/checklist.ts';
-import { assertTransition, refuseTransition, type CertState } from '../../schema/certification/states.ts';
+import { assertTransition, refuseTransition } from '../../schema/certification/states.ts';
 import {
-  appendEvent, certifiedMaturity, effectiveState, formatCertId, formatUid, replay,
-  CERT_ID_PATTERN, UID_PATTERN, type CertEvent, type Certificate, type RecordView,
+  appendEvent, certifiedMaturity, effectiveState, formatCertId, formatUid,
+  UID_PATTERN, type CertEvent, type Certificate,
 } from '../../schema/certification/record.ts';
 import { runChecks } from '../domain/certification-checks.ts';
 import { enforce, mayActAsOwner, mayAdminister, mayRequestCertification, mayReview } from '../domain/policy.ts';
-import type { IndexStore } from '../store/ports.ts';
 import { personOf, REGISTRY_PERSON, type Actor, type Deps } from './deps.ts';
 import { announce, refreshDerived } from './derived-views.ts';
 import { requireDesign, requireVersion } from './read-design.ts';
 import { buildEvidence, markHoldersOf } from './production/builds.ts';
+import { certificatePath, certificationsOf, forgetIndex, loadRecord, recordPath } from './certification-records.ts';
 
-const recordPath = (id: string) => `certifications/${id}.jsonl`;
-const certificatePath = (uid: string) => `certificates/${uid}.json`;
+export { certificationsOf };
+
 const VALIDITY_MS = 365 * 24 * 3600 * 1000;
 
-/**
- * All certification writes go through one queue per index: decisions, UID allocation and the
- * commit that records them happen one at a time, so UIDs are sequential without gaps and two
- * approvals arriving together yield exactly one certificate.
- */
-const queues = new WeakMap<IndexStore, Promise<unknown>>();
+/** Certification writes run one at a time (see ServiceState.certificationQueue). */
 function serialized<T>(deps: Deps, work: () => Promise<T>): Promise<T> {
-  const prev = queues.get(deps.index) ?? Promise.resolve();
-  const next = prev.then(work, work);
-  queues.set(deps.index, next.catch(() => undefined));
+  const next = deps.state.certificationQueue.then(work, work);
+  deps.state.certificationQueue = next.catch(() => undefined);
   return next;
-}
-
-async function loadRecord(deps: Deps, id: string): Promise<{ text: string; view: RecordView }> {
-  if (!CERT_ID_PATTERN.test(id)) throw new OhwError('NOT_FOUND', `certification ${id} not found`);
-  const text = await deps.index.read(recordPath(id));
-  if (text === undefined) throw new OhwError('NOT_FOUND', `certification ${id} not found`);
-  const { view, problems } = replay(id, text);
-  if (!view || problems.length) throw new OhwError('INTERNAL', `certification record ${id} is inconsistent: ${problems.join('; ')}`);
-  return { text, view };
 }
 
 async function append(deps: Deps, pkg: string, id: string, text: string, events: Array<Omit<CertEvent, 'seq' | 'prev'>>, author: { name: string; email: string }, extra: Array<{ path: string; content: string }> = []): Promise<string> {
@@ -281,39 +265,4 @@ export async function readCertificate(deps: Deps, uid: string) {
     markHolders: await markHoldersOf(deps, c.package, c.version),
     record: { path: recordPath(certification), commit: issued?.commit ?? null, repository: '/git/index.git' },
   };
-}
-
-/** Certifications of a design, newest first, from an in-memory map kept current by writes. */
-const byDesign = new WeakMap<IndexStore, Promise<Map<string, string[]>>>();
-function forgetIndex(deps: Deps): void { byDesign.delete(deps.index); }
-
-async function designMap(deps: Deps): Promise<Map<string, string[]>> {
-  let map = byDesign.get(deps.index);
-  if (!map) {
-    map = (async () => {
-      const out = new Map<string, string[]>();
-      for (const path of await deps.index.list('certifications/')) {
-        const first = (await deps.index.read(path))?.split('\n')[0];
-        if (!first) continue;
-        const pkg = (JSON.parse(first) as { data: { package: string } }).data.package;
-        out.set(pkg, [...(out.get(pkg) ?? []), path.slice('certifications/'.length, -'.jsonl'.length)]);
-      }
-      return out;
-    })();
-    byDesign.set(deps.index, map);
-  }
-  return map;
-}
-
-export async function certificationsOf(deps: Deps, raw: string): Promise<Array<{ id: string; version: string; state: CertState; uid?: string }>> {
-  const pkg = parsePackageName(raw).full;
-  const ids = (await designMap(deps)).get(pkg) ?? [];
-  const out = [];
-  for (const id of ids.sort().reverse()) {
-    const { view } = await loadRecord(deps, id);
-    const entry: { id: string; version: string; state: CertState; uid?: string } = { id, version: view.version, state: effectiveState(view, deps.now()) };
-    if (view.certificate) entry.uid = view.certificate.uid;
-    out.push(entry);
-  }
-  return out;
 }

@@ -3,6 +3,7 @@ import type { AccountStore, ArchiveStore, DerivedStore, DesignStore, IndexStore,
 import type { Database } from '../store/sql/database.ts';
 import type { SearchIndex } from '../search/port.ts';
 import type { ManifestCache } from './manifest-cache.ts';
+import type { ServiceState } from './service-state.ts';
 import type { PhotoStore, ProductionStore } from '../store/production-port.ts';
 import type { Throttles } from '../store/throttle-port.ts';
 import type { WebSessionStore } from '../store/web-session-port.ts';
@@ -28,6 +29,8 @@ export interface Deps {
   /** Rate limits per address and per account, shared by the API and the web sign-in. */
   throttles: Throttles;
   manifests: ManifestCache;
+  /** What services keep between requests (write queues, lookup maps): here, not in module variables. */
+  state: ServiceState;
   limits: PackageLimits;
   quorum: number;
   now: () => Date;

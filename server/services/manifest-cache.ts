@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Manifest } from '../../schema/types.ts';
 import { OhwError } from '../../schema/errors.ts';
 import { validateDesign } from '../../schema/manifest/index.ts';
@@ -6,30 +7,24 @@ import type { DesignStore } from '../store/ports.ts';
 
 /**
  * Parsed manifests of published versions. Versions are immutable, so an entry never goes stale;
- * the cap only bounds memory. Index regeneration, search documents and BOM resolution all read
- * manifests, and re-parsing a 2,000-line BOM on every read would dominate their cost.
+ * the cap (least recently used first out) only bounds memory. Index regeneration, search
+ * documents and BOM resolution all read manifests, and re-parsing a 2,000-line BOM on every read
+ * would dominate their cost. Loads in flight are shared; a failed load is not kept.
  */
 export class ManifestCache {
-  private readonly entries = new Map<string, Promise<Manifest>>();
+  private readonly entries: LRUCache<string, Promise<Manifest>>;
 
-  constructor(private readonly designs: DesignStore, private readonly max = 2000) {}
+  constructor(private readonly designs: DesignStore, max = 2000) {
+    this.entries = new LRUCache({ max });
+  }
 
   get(pkg: string, version: string): Promise<Manifest> {
     const key = `${pkg}@${version}`;
     const hit = this.entries.get(key);
-    if (hit) {
-      // Refresh recency: Map keeps insertion order, so re-inserting moves it to the end.
-      this.entries.delete(key);
-      this.entries.set(key, hit);
-      return hit;
-    }
+    if (hit) return hit;
     const loading = this.load(pkg, version);
     this.entries.set(key, loading);
-    loading.catch(() => this.entries.delete(key));
-    if (this.entries.size > this.max) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
-    }
+    loading.catch(() => { if (this.entries.peek(key) === loading) this.entries.delete(key); });
     return loading;
   }
 

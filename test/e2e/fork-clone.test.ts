@@ -27,7 +27,7 @@ const setQuantity = (yaml: string, id: string, quantity: number) =>
   yaml.replace(new RegExp(`(- id: ${id}\\n(?:(?!  - id:).*\\n)*?\\s+quantity: )[\\d.]+`), `$1${quantity}`);
 
 
-describe('fork an example design, change it, publish it, follow the lineage, clone with git', () => {
+describe('fork an example design, change it, publish it, follow the lineage, clone with git', { timeout: 240_000 }, () => {
   const dir = () => path.join(seat.work, 'power-cube');
 
   it('a new user forks ose/power-cube', async () => {

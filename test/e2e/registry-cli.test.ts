@@ -9,7 +9,8 @@ const seat = useSeat();
 const cli = (args: string[], cwd = seat.work, env: Record<string, string> = {}) => seat.cli(args, { cwd, env });
 
 
-describe('a new user against a fresh registry', () => {
+// Several CLI processes per step: seconds each on a loaded machine.
+describe('a new user against a fresh registry', { timeout: 240_000 }, () => {
   it('sees the example designs published on first start', async () => {
     const res = await fetch(`${seat.server.url}/api/v1/designs/ose/power-cube`);
     expect(res.status).toBe(200);

@@ -33,7 +33,11 @@ interface VersionView {
   package: string; version: string; checksum: string; yanked: boolean; yank?: Yank | null; publishedAt: string; publisher: string;
   sourceCommit: string | null; git: { tag: string; commit: string };
   dependencies: Array<{ package: string; range: string; version: string }>;
-  manifest: { title: string; summary: string; license: { hardware: string; documentation: string; software?: string } };
+  manifest: {
+    title: string; summary: string; license: { hardware: string; documentation: string; software?: string };
+    licensor?: Array<{ name: string }>; provenance?: { sourceFormat: string; sourceId?: string; sourceUrl?: string; importedAt: string };
+    notProvided?: Record<string, string>;
+  };
   files: Array<{ path: string; size: number }>;
 }
 
@@ -98,6 +102,8 @@ export function infoCommand(program: Command): void {
           (v.yanked ? `yanked:     ${yankText(v.yank)}\n` : '') +
           `licences:   hardware ${v.manifest.license.hardware}, documentation ${v.manifest.license.documentation}, software ${v.manifest.license.software ?? 'NONE'}\n` +
           `checksum:   ${v.checksum}\ngit tag:    ${v.git.tag} (commit ${v.git.commit})\npublished:  ${v.publishedAt} by ${v.publisher}\n` +
+          (v.manifest.provenance ? `imported:   from ${v.manifest.provenance.sourceFormat} record ${v.manifest.provenance.sourceId ?? '?'}${v.manifest.provenance.sourceUrl ? ` (${v.manifest.provenance.sourceUrl})` : ''} on ${v.manifest.provenance.importedAt}; licensor ${(v.manifest.licensor ?? []).map((l) => l.name).join(', ') || 'not provided'}\n` : '') +
+          (v.manifest.notProvided ? `not provided by the source: ${Object.keys(v.manifest.notProvided).join(', ')}\n` : '') +
           (v.sourceCommit ? `source:     ${v.sourceCommit}\n` : '') +
           (v.dependencies.length ? `uses:       ${v.dependencies.map((d) => `${d.package}@${d.version} (${d.range})`).join(', ')}\n` : '') +
           `\n${table(['file', 'size'], v.files.map((f) => [f.path, humanBytes(f.size)]))}`,

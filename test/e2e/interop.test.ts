@@ -63,5 +63,8 @@ describe('import --publish', () => {
     expect(r.stdout).toContain('imported: from oshwa record FR000901 (https://certification.oshwa.org/fr000901.html)');
     expect(r.stdout).toContain('licensor Maria Dupont');
     expect(r.stdout).toMatch(/latest:\s+2\.0\.0/);
+    r = await seat.cli(['info', 'maria/seed-drill-fr000901@2.0.0']);
+    expect(r.stdout).toContain('imported:   from oshwa record FR000901');
+    expect(r.stdout).toContain('not provided by the source: bom, production, docs.sources, documentationLanguage');
   });
 });

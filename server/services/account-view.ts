@@ -14,7 +14,8 @@ export async function accountView(deps: Deps, raw: string) {
   const designs: PackageRead[] = [];
   for (const pkg of (await deps.derived.packages()).sort()) {
     const read = await readDesign(deps, pkg).catch(() => undefined);
-    if (read?.owners.includes(account.name)) designs.push(read);
+    // A design delisted at its licensor's request is not browsable, not even from its owner's page.
+    if (read?.owners.includes(account.name) && !read.delisted) designs.push(read);
   }
   const certifications = [];
   for (const d of designs) for (const c of await certificationsOf(deps, d.package)) certifications.push({ package: d.package, ...c });

@@ -91,12 +91,14 @@ describe('delisting at the licensor\'s request', () => {
     expect(res.status).toBe(200);
     expect(res.body.delisted).toMatchObject({ by: expect.any(String), reason: 'the licensor asked on 2026-01-20' });
     expect(await found()).not.toContain(FAN);
+    expect((await api().get('/accounts/alice')).text).not.toContain('quiet-fan-controller');
     expect((await api().get(`/api/v1/designs/${FAN}`)).body.delisted).toMatchObject({ reason: 'the licensor asked on 2026-01-20' });
     expect((await api().get(`/api/v1/designs/${FAN}/versions/1.1.0/archive`)).status).toBe(200);
 
     await api().delete(`/api/v1/designs/${FAN}/delist`).set('Authorization', `Bearer ${admin}`).expect(200);
     expect((await reg.deps.designs.state(FAN)).delisted).toBeUndefined();
     expect(await found()).toContain(FAN);
+    expect((await api().get('/accounts/alice')).text).toContain('quiet-fan-controller');
   });
 
   it('refuses a reason that is not one short line, with nothing stored', async () => {

@@ -90,7 +90,7 @@ async function main(): Promise<void> {
     const { published } = await seedDesigns(deps, path.join(root, 'designs'));
     if (published.length) log(`published ${published.length} example designs: ${published.join(', ')}`);
   }
-  const app = createApp(deps);
+  const app = createApp(deps, { trustProxy: config.trustProxy });
   const server = app.listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { Deps } from '../../services/deps.ts';
+import { isAdmin } from '../../domain/policy.ts';
 import schema from '../../../schema/design.schema.json' with { type: 'json' };
 import pkg from '../../../package.json' with { type: 'json' };
 
@@ -15,7 +16,7 @@ export function healthRoute(deps: Deps): Router {
     const status = h.status ?? (h.ok ? 'ok' : 'down');
     const search: Record<string, unknown> = { ok: h.ok, engine: h.engine, status };
     if (h.reason) search.reason = h.reason;
-    const admin = req.actor?.roles.includes('admin') && req.actor.scopes.includes('admin');
+    const admin = req.actor !== undefined && isAdmin(req.actor);
     if (admin && h.detail) search.detail = h.detail;
     res.json({
       status: status === 'ok' ? 'ok' : 'degraded',

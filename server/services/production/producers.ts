@@ -13,8 +13,8 @@ import type { ProfileQuery } from '../../store/production-port.ts';
 import type { Actor, Deps } from '../deps.ts';
 import { refreshOffersOf } from './offers.ts';
 import { splitSpec, usableVersion } from './versions.ts';
+import { isAdmin } from '../../domain/policy.ts';
 
-const isAdmin = (a: Actor) => a.roles.includes('admin') && a.scopes.includes('admin');
 
 function mayEdit(actor: Actor, account: string): void {
   if (actor.name !== account && !isAdmin(actor)) throw new OhwError('FORBIDDEN', `only ${account} can change its facility profiles`);

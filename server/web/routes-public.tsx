@@ -1,6 +1,6 @@
 /** @jsxImportSource preact */
 /** Pages anyone can read: home, search, designs, BOMs, images, certificates, accounts, the API. */
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { OhwError } from '../../schema/errors.ts';
 import type { Deps } from '../services/deps.ts';
 import { defaultSearchQuery, parseSearchQuery } from '../domain/search-query.ts';
@@ -77,7 +77,7 @@ export function publicPages(deps: Deps): Router {
     }
   });
 
-  const designPage = async (req: Request, res: import('express').Response, version: (pkg: string) => Promise<string>) => {
+  const designPage = async (req: Request, res: Response, version: (pkg: string) => Promise<string>) => {
     const key = await cache.keyFor(deps, req, pkgOf(req));
     const hit = cache.get(key);
     if (hit) return sendHtml(res, 200, hit);

@@ -7,6 +7,7 @@
 import crypto from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { allowedScopes } from '../store/accounts/rules.ts';
+import type { Account } from '../store/ports.ts';
 import type { WebSession } from '../store/web-session-port.ts';
 import type { Actor, Deps } from '../services/deps.ts';
 
@@ -45,8 +46,8 @@ const cookieFlags = (req: Request, maxAgeMs: number) => ({
  * A web session's actor: the account as it is now (roles revoked since sign-in count at once),
  * with the scopes its roles allow, except admin — administration stays with tokens and the CLI.
  */
-function actorOf(account: { name: string; email: string; roles: Actor['roles'] }): Actor {
-  return { name: account.name, email: account.email, roles: [...account.roles], scopes: allowedScopes(account.roles as never).filter((s) => s !== 'admin') };
+function actorOf(account: Account): Actor {
+  return { name: account.name, email: account.email, roles: [...account.roles], scopes: allowedScopes(account.roles).filter((s) => s !== 'admin') };
 }
 
 export function loadSession(deps: Deps) {

@@ -7,6 +7,7 @@ import { benchBom } from './bom.ts';
 import { benchClone } from './clone.ts';
 import { benchImport } from './import.ts';
 import { benchPublish } from './publish.ts';
+import { benchProduction } from './production.ts';
 import { benchRatios } from './ratios.ts';
 import { benchRegistry } from './registry.ts';
 import { benchSearch } from './search.ts';
@@ -25,6 +26,7 @@ const BENCHES: Array<[name: string, run: () => Promise<void>]> = [
   ['web', () => benchWeb()],
   ['startup', () => benchStartup()],
   ['import', () => benchImport()],
+  ['production', () => benchProduction()],
 ];
 
 const wanted = process.argv.slice(2);

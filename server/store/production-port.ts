@@ -65,6 +65,7 @@ export interface DemandData {
 export interface ProductionStore {
   putProfile(p: StoredProfile, servedRegions: string[]): Promise<{ created: boolean }>;
   getProfile(account: string, facility: string): Promise<StoredProfile | undefined>;
+  /** Filtered ones ordered by account and facility; all of them (no filter) in no particular order. */
   listProfiles(q?: ProfileQuery): Promise<StoredProfile[]>;
   deleteProfile(account: string, facility: string): Promise<boolean>;
 

@@ -84,14 +84,37 @@ export function breakBatches(bom: ExplodedBom, above: number, max = 1_000_000): 
   return [...out].sort((a, b) => a - b);
 }
 
+/**
+ * The batch-cost curve of one BOM in one currency: unit costs memoised by batch size, and the
+ * batch sizes where a price break applies. Regions share it, so 200 regions cost about as much as
+ * one region plus one costing per distinct pledged quantity.
+ */
+export class CostCurve {
+  readonly #memo = new Map<number, UnitCost | null>();
+  #breaks?: number[];
+  constructor(readonly bom: ExplodedBom, readonly currency: string, readonly maxProbes = 40) {}
+
+  at(batch: number): UnitCost | null {
+    let v = this.#memo.get(batch);
+    if (v === undefined) this.#memo.set(batch, (v = unitCostAt(this.bom, batch, this.currency)));
+    return v;
+  }
+
+  breaksAbove(units: number): number[] {
+    this.#breaks ??= breakBatches(this.bom, 0);
+    return this.#breaks.filter((b) => b > units).slice(0, this.maxProbes);
+  }
+}
+
 /** The first batch above `units` whose unit cost is lower than at `units`, with how it meets the ceilings. */
-export function nextBreak(bom: ExplodedBom, units: number, currency: string, ceilingsSorted: readonly number[], maxProbes = 40): NextBreak | null {
-  const now = unitCostAt(bom, Math.max(1, units), currency);
+export function nextBreak(bomOrCurve: ExplodedBom | CostCurve, units: number, currency: string, ceilingsSorted: readonly number[]): NextBreak | null {
+  const curve = bomOrCurve instanceof CostCurve ? bomOrCurve : new CostCurve(bomOrCurve, currency);
+  const now = curve.at(Math.max(1, units));
   if (!now) return null;
-  for (const batch of breakBatches(bom, Math.max(1, units)).slice(0, maxProbes)) {
-    const at = unitCostAt(bom, batch, currency);
+  for (const batch of curve.breaksAbove(Math.max(1, units))) {
+    const at = curve.at(batch);
     if (!at || at.amount >= now.amount) continue;
-    const covering = ceilingsSorted.filter((c) => c >= at.amount).length;
+    const covering = ceilingsSorted.length - lowerBound(ceilingsSorted, at.amount);
     const pct = ceilingsSorted.length ? Math.round((100 * covering) / ceilingsSorted.length) : null;
     const more = batch - units;
     return {
@@ -106,6 +129,18 @@ export function nextBreak(bom: ExplodedBom, units: number, currency: string, cei
   return null;
 }
 
+/** Index of the first value ≥ x in an ascending list. */
+function lowerBound(sorted: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 export interface RegionRow { region: string; pledgers: number; units: number }
 
 /** Put the per-region rows, ceilings and cost curve together; regions by units, descending. */
@@ -114,6 +149,7 @@ export function aggregateDemand(
   ceilings: ReadonlyMap<string, ReadonlyMap<string, number[]>>,
   bom: ExplodedBom | undefined,
 ): RegionDemand[] {
+  const curves = new Map<string, CostCurve>();
   return [...rows]
     .sort((a, b) => b.units - a.units || (a.region < b.region ? -1 : 1))
     .map((r) => {
@@ -122,8 +158,10 @@ export function aggregateDemand(
       const out: RegionDemand = { region: r.region, pledgers: r.pledgers, units: r.units, ceilings: stats, unitCost: null, nextBreak: null };
       const currency = bom ? demandCurrency(stats, bom) : undefined;
       if (bom && currency) {
-        out.unitCost = unitCostAt(bom, r.units, currency);
-        out.nextBreak = nextBreak(bom, r.units, currency, byCurrency.get(currency) ?? []);
+        let curve = curves.get(currency);
+        if (!curve) curves.set(currency, (curve = new CostCurve(bom, currency)));
+        out.unitCost = curve.at(Math.max(1, r.units));
+        out.nextBreak = nextBreak(curve, r.units, currency, byCurrency.get(currency) ?? []);
       }
       return out;
     });

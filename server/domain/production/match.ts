@@ -59,17 +59,32 @@ export function toolAlternatives(t: string): string[][] {
     .filter((alt) => alt.length > 0);
 }
 
-/** `have` satisfies `need` when equal, or when the shorter (of ≥ 2 words) is a run of the longer's words. */
+/**
+ * `have` satisfies `need` when equal, or when the shorter (of ≥ 2 words) is a run of the longer's
+ * words. Both come padded with spaces (` mig welder `), so a run is a substring.
+ */
 function toolSatisfies(have: string, need: string): boolean {
   if (have === need) return true;
-  const [short, long] = have.length <= need.length ? [have, need] : [need, have];
-  if (!short.includes(' ')) return false;
-  return ` ${long} `.includes(` ${short} `);
+  if (have.length < need.length) return have.indexOf(' ', 1) < have.length - 1 && need.includes(have);
+  return need.indexOf(' ', 1) < need.length - 1 && have.includes(need);
+}
+
+const padded = (s: string) => ` ${s} `;
+
+/** A producer's tools in comparable form, computed once per tools list (profiles are matched against many designs). */
+const normalisedTools = new WeakMap<readonly string[], string[]>();
+function comparable(tools: readonly string[]): string[] {
+  let out = normalisedTools.get(tools);
+  if (!out) normalisedTools.set(tools, (out = tools.map((t) => padded(toolWords(t).join(' ')))));
+  return out;
 }
 
 export function hasTool(producerTools: readonly string[], need: Requirements['tools'][number]): boolean {
-  const have = producerTools.map((t) => toolWords(t).join(' '));
-  return need.alternatives.some((alt) => alt.every((part) => have.some((h) => toolSatisfies(h, part))));
+  const have = comparable(producerTools);
+  return need.alternatives.some((alt) => alt.every((part) => {
+    const p = padded(part);
+    return have.some((h) => toolSatisfies(h, p));
+  }));
 }
 
 // ---- one producer against one design version ------------------------------------------------
@@ -82,11 +97,14 @@ export interface Match {
   reasons: string[];
 }
 
+const NO_FIT: Match = Object.freeze({ fit: 'none', missing: [], reasons: [] }) as Match;
+
 export function matchProducer(p: StoredProfile, req: Requirements): Match {
   const missing: string[] = [];
   const reasons: string[] = [];
-  const have = new Set<string>(p.processes);
-  const lacking = req.processes.filter((c) => !have.has(c));
+  const lacking = req.processes.filter((c) => !p.processes.includes(c));
+  // Nothing in common: no fit, and no need to look further (most producers, for most designs).
+  if (req.processes.length > 0 && lacking.length === req.processes.length) return NO_FIT;
   for (const c of lacking) { missing.push(`process:${c}`); reasons.push(`lacks ${c}`); }
   for (const t of req.tools) {
     if (!hasTool(p.tools, t)) { missing.push(`tool:${t.text}`); reasons.push(`lacks tool "${t.text}"`); }
@@ -103,9 +121,7 @@ export function matchProducer(p: StoredProfile, req: Requirements): Match {
       reasons.push(`part ${req.largestPart.id} (${e.join(' × ')} mm) exceeds the build envelope (${env.join(' × ')} mm)`);
     }
   }
-  const sharesProcess = req.processes.length === 0 || lacking.length < req.processes.length;
-  const fit = missing.length === 0 ? 'full' : sharesProcess ? 'partial' : 'none';
-  return { fit, missing, reasons };
+  return { fit: missing.length === 0 ? 'full' : 'partial', missing, reasons };
 }
 
 // ---- ranking ---------------------------------------------------------------------------------

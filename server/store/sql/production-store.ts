@@ -34,12 +34,27 @@ const secondPledge = (pkg: string, region: string) =>
   new OhwError('CONFLICT', `you already have an active pledge for ${pkg} in ${region}: edit it (PUT /pledges/:id, \`ohw pledge … --qty N\`) or withdraw it first`);
 
 export class SqlProductionStore implements ProductionStore {
+  /**
+   * Parsed profiles by `account/facility`, loaded once and kept current by this store's writes
+   * (one server per data dir): matching reads thousands of profiles per request, and parsing
+   * their JSON each time cost more than the matching. Queries still select keys in SQL (indexes).
+   */
+  #profiles?: Map<string, StoredProfile>;
+
   constructor(private readonly db: Database) {}
 
   private get k() { return this.db.kysely; }
 
+  async #cache(): Promise<Map<string, StoredProfile>> {
+    if (!this.#profiles) {
+      const rows = await this.k.selectFrom('producer_profiles').select(['account', 'facility', 'profile_json']).execute();
+      this.#profiles = new Map(rows.map((r) => [`${r.account}/${r.facility}`, Object.freeze(JSON.parse(r.profile_json)) as StoredProfile]));
+    }
+    return this.#profiles;
+  }
+
   async putProfile(p: StoredProfile, served: string[]): Promise<{ created: boolean }> {
-    return this.k.transaction().execute(async (trx) => {
+    const result = await this.k.transaction().execute(async (trx) => {
       const existed = await trx.selectFrom('producer_profiles').select('account').where('account', '=', p.account).where('facility', '=', p.facility).executeTakeFirst();
       const row = {
         account: p.account, facility: p.facility, name: p.name, country: p.location.country, region: p.location.region ?? null,
@@ -55,39 +70,44 @@ export class SqlProductionStore implements ProductionStore {
       if (served.length) await trx.insertInto('producer_regions').values(served.map((region) => ({ account: p.account, facility: p.facility, region }))).execute();
       return { created: !existed };
     });
+    (await this.#cache()).set(`${p.account}/${p.facility}`, Object.freeze(structuredClone(p)));
+    return result;
   }
 
   async getProfile(account: string, facility: string): Promise<StoredProfile | undefined> {
-    const r = await this.k.selectFrom('producer_profiles').select('profile_json').where('account', '=', account).where('facility', '=', facility).executeTakeFirst();
-    return r ? (JSON.parse(r.profile_json) as StoredProfile) : undefined;
+    return (await this.#cache()).get(`${account}/${facility}`);
   }
 
   async listProfiles(q: ProfileQuery = {}): Promise<StoredProfile[]> {
-    let query = this.k.selectFrom('producer_profiles as p').select('p.profile_json');
+    const cache = await this.#cache();
+    // Unfiltered: every profile, in no particular order (ranking orders them).
+    if (!q.account && !q.box && !q.region) return [...cache.values()];
+    let query = this.k.selectFrom('producer_profiles as p').select(['p.account', 'p.facility']);
     if (q.account) query = query.where('p.account', '=', q.account);
     if (q.box) {
       query = query.where('p.lat', '>=', q.box.minLat).where('p.lat', '<=', q.box.maxLat).where('p.lon', '>=', q.box.minLon).where('p.lon', '<=', q.box.maxLon);
     }
     if (q.region) {
-      // Served region equal to it, its country, or one of its subdivisions.
+      // Served region equal to it, its country, or (for a country) one of its subdivisions: read
+      // from the region index first, then joined, so the cost follows the matches, not all rows.
       const region = q.region;
       const country = region.slice(0, 2);
-      query = query.where((eb) => eb.exists(
-        eb.selectFrom('producer_regions as r').select('r.region')
-          .whereRef('r.account', '=', 'p.account').whereRef('r.facility', '=', 'p.facility')
-          .where((w) => w.or([
-            w('r.region', '=', region),
-            w('r.region', '=', country),
-            ...(region.length === 2 ? [w.and([w('r.region', '>=', `${region}-`), w('r.region', '<', `${region}.`)])] : []),
-          ])),
+      query = query.where(({ eb, refTuple, selectFrom }) => eb(
+        refTuple('p.account', 'p.facility'), 'in',
+        selectFrom('producer_regions as r').select(['r.account', 'r.facility']).where((w) => w.or([
+          w('r.region', '=', region),
+          w('r.region', '=', country),
+          ...(region.length === 2 ? [w.and([w('r.region', '>=', `${region}-`), w('r.region', '<', `${region}.`)])] : []),
+        ])),
       ));
     }
     const rows = await query.orderBy('p.account').orderBy('p.facility').execute();
-    return rows.map((r) => JSON.parse(r.profile_json) as StoredProfile);
+    return rows.map((r) => cache.get(`${r.account}/${r.facility}`)).filter((p): p is StoredProfile => p !== undefined);
   }
 
   async deleteProfile(account: string, facility: string): Promise<boolean> {
     const r = await this.k.deleteFrom('producer_profiles').where('account', '=', account).where('facility', '=', facility).executeTakeFirst();
+    (await this.#cache()).delete(`${account}/${facility}`);
     return Number(r.numDeletedRows) > 0;
   }
 
@@ -145,7 +165,8 @@ export class SqlProductionStore implements ProductionStore {
 
   async demand(pkg: string): Promise<DemandData> {
     const rows = await this.k.selectFrom('pledges')
-      .select((eb) => ['region', eb.fn.count<number>('account').distinct().as('pledgers'), eb.fn.sum<number>('quantity').as('units')])
+      // One active pledge per account, design and region: the rows are the pledgers.
+      .select((eb) => ['region', eb.fn.countAll<number>().as('pledgers'), eb.fn.sum<number>('quantity').as('units')])
       .where('pkg', '=', pkg).where('status', '=', 'active')
       .groupBy('region').execute();
     const prices = await this.k.selectFrom('pledges').select(['region', 'currency', 'max_unit_price'])

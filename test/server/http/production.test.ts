@@ -85,6 +85,15 @@ describe('who can make the CEB press', () => {
     expect(JSON.stringify(res.body)).not.toContain('lab@example.org');
   });
 
+  it('filters by served region: a subdivision, or a country and its subdivisions', async () => {
+    const by = await api().get(`/api/v1/designs/${CEB}/producers?region=DE-BY`).expect(200);
+    expect(by.body.producers.map((p: { account: string }) => p.account)).toEqual(['carol']);
+    const de = await api().get('/api/v1/producers?region=DE').expect(200);
+    expect(de.body.producers.map((p: { account: string }) => p.account).sort()).toEqual(['alice', 'bob', 'carol']);
+    const near = await api().get('/api/v1/producers?near=52.52,13.40&radiusKm=50').expect(200);
+    expect(near.body.producers.map((p: { account: string }) => p.account).sort()).toEqual(['alice', 'bob']);
+  });
+
   it('refuses bad coordinates and unknown designs', async () => {
     expect((await api().get(`/api/v1/designs/${CEB}/producers?near=100,13`)).status).toBe(400);
     expect((await api().get(`/api/v1/producers?canMake=ose/nothing-here`)).status).toBe(404);

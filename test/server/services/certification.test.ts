@@ -469,4 +469,21 @@ describe('what a certificate needs', () => {
     const history = await reg.deps.index.history(`certifications/${r.body.id}.jsonl`);
     expect(history.map((h) => h.author.name).at(-1)).toBe('ohw-registry');
   });
+
+  it('the mark belongs to the certified version: a newer, uncertified version is not shown as certified', async () => {
+    const c = await certified('bob', 'bob/marked');
+    expect(c.certificate.uid).toMatch(/^OHC-/);
+    let s = await api().get('/api/v1/search?certified=true&limit=100');
+    expect(JSON.stringify(s.body.hits)).toContain('bob/marked');
+    await publishDesign('bob', 'bob/marked', '1.1.0');
+    s = await api().get('/api/v1/search?certified=true&limit=100');
+    expect(JSON.stringify(s.body.hits)).not.toContain('bob/marked');
+    const hit = (await api().get('/api/v1/search?q=marked&limit=100')).body.hits.find((h: { package: string }) => h.package === 'bob/marked');
+    expect(hit).toMatchObject({ version: '1.1.0', certified: false });
+    expect(hit.odrl).not.toBe('ODRL-3*');
+    // The package read still names the certificate, with the version it covers.
+    const d = await api().get('/api/v1/designs/bob/marked');
+    expect(d.body.latest).toBe('1.1.0');
+    expect(d.body.certifications).toMatchObject({ state: 'certified', version: '1.0.0' });
+  });
 });

@@ -179,6 +179,8 @@ export interface Provenance {
   originalLicenses?: OriginalLicenses;
   /** YYYY-MM-DD */
   importedAt: string;
+  /** Set when the record states no licence (Kitspace): read from a LICENSE file, or asserted by the importer. */
+  licenseFrom?: 'license-file' | 'importer';
   /** Source fields with no counterpart in the manifest. */
   unmapped?: string[];
 }

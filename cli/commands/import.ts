@@ -7,7 +7,7 @@ import { CliError, EXIT } from '../exit-codes.ts';
 import { runImport } from '../interop/batch.ts';
 import { printJson } from '../output.ts';
 
-interface ImportFlags { from?: string; out?: string; report?: string; publish?: boolean; owner?: string; json?: boolean }
+interface ImportFlags { from?: string; out?: string; report?: string; publish?: boolean; owner?: string; json?: boolean; license?: string; licensor?: string }
 
 /** Namespace of imported designs without --owner and without --publish. */
 export const DEFAULT_IMPORT_OWNER = 'imported';
@@ -21,6 +21,8 @@ export function importCommand(program: Command): void {
     .option('--report <file>', 'write the report (per record: source, id, status, folder or issues; totals by reason) as JSON')
     .option('--publish', 'publish each accepted design to the registry (versions that exist are skipped)')
     .option('--owner <account>', 'namespace of the imported designs (default: your account with --publish, else "imported")')
+    .option('--license <spdx>', 'Kitspace: the licence of projects whose folder has no LICENSE file (you state it; recorded as provenance.licenseFrom: importer)')
+    .option('--licensor <name>', 'Kitspace: the licensor of projects whose LICENSE file names no copyright holder (same)')
     .option('--json', 'print the totals as JSON')
     .action(async (inputs: string[], flags: ImportFlags, cmd: Command) => {
       if (flags.from !== undefined && !(INTEROP_FORMATS as readonly string[]).includes(flags.from)) {
@@ -41,6 +43,7 @@ export function importCommand(program: Command): void {
         ...(flags.from ? { from: flags.from as InteropFormat } : {}),
         ...(flags.report ? { reportFile: flags.report } : {}),
         ...(client ? { publish: client } : {}),
+        ...(flags.license || flags.licensor ? { asserted: { ...(flags.license ? { license: flags.license } : {}), ...(flags.licensor ? { licensor: flags.licensor } : {}) } } : {}),
       }).catch((e: Error) => { throw new CliError(e.message, EXIT.user); });
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);

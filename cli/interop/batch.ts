@@ -24,6 +24,8 @@ export interface ImportOptions {
   reportFile?: string;
   publish?: RegistryClient;
   progress: boolean;
+  /** Licence and licensor the person importing states for Kitspace projects that state none. */
+  asserted?: { license?: string; licensor?: string };
   /** Set by a signal handler: stop after the current record. */
   stop?: { requested: boolean };
 }
@@ -63,7 +65,7 @@ export async function runImport(o: ImportOptions): Promise<ImportTotals> {
 
   try {
     outer: for (const file of files) {
-      for await (const input of readRecords(file, o.from)) {
+      for await (const input of readRecords(file, o.from, o.asserted)) {
         if (o.stop?.requested) { totals.interrupted = true; break outer; }
         if (totals.processed >= IMPORT_LIMITS.maxRecords) {
           totals.interrupted = true;

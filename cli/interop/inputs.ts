@@ -68,7 +68,10 @@ export async function listInputFiles(args: string[]): Promise<string[]> {
 }
 
 /** Every record of one input file. */
-export async function* readRecords(file: string, forced?: InteropFormat): AsyncGenerator<InputRecord> {
+/** What the person importing states for records that state none (Kitspace). */
+export interface Asserted { license?: string; licensor?: string }
+
+export async function* readRecords(file: string, forced?: InteropFormat, asserted: Asserted = {}): AsyncGenerator<InputRecord> {
   const base = path.basename(file);
   const ext = (/\.([a-z]+)$/i.exec(base)?.[1] ?? '').toLowerCase();
   if (ext === 'jsonl' || ext === 'ndjson') { yield* streamed(file, lineSplitter(IMPORT_LIMITS.maxRecordBytes), forced); return; }
@@ -85,7 +88,7 @@ export async function* readRecords(file: string, forced?: InteropFormat): AsyncG
   if ('problem' in parsed) { yield { source: file, fallbackId: base, sourceBytes: bytes, sourceExt: docExt, problem: parsed.problem }; return; }
 
   if (KITSPACE_FILE.test(base) || (forced === 'kitspace' && docExt === 'yaml')) {
-    yield* kitspace(file, bytes, parsed.value);
+    yield* kitspace(file, bytes, parsed.value, asserted);
     return;
   }
   yield classify({ source: file, fallbackId: base, sourceBytes: bytes, sourceExt: docExt, record: parsed.value }, forced);
@@ -121,7 +124,7 @@ function classify(r: InputRecord, forced?: InteropFormat): InputRecord {
   return { ...r, problem: { path: '', code: 'not-a-record', message: `not an OKH/OSHWA/Kitspace record: ${d.reason}` } };
 }
 
-function* kitspace(file: string, bytes: Uint8Array, doc: unknown): Generator<InputRecord> {
+function* kitspace(file: string, bytes: Uint8Array, doc: unknown, asserted: Asserted): Generator<InputRecord> {
   const dir = path.dirname(file);
   const folder = path.basename(dir);
   const projects = kitspaceProjects(doc, folder);
@@ -134,6 +137,7 @@ function* kitspace(file: string, bytes: Uint8Array, doc: unknown): Generator<Inp
     const side = new Map<string, Uint8Array>();
     const bomPath = typeof p.entry.bom === 'string' ? p.entry.bom : undefined;
     let bom: ReturnType<typeof parseKitspaceBom> | undefined;
+    let bomSkipped: string | undefined;
     if (bomPath && /\.(csv|tsv)$/i.test(bomPath) && !bomPath.split(/[\\/]/).includes('..')) {
       const abs = path.join(dir, bomPath);
       const st = fs.statSync(abs, { throwIfNoEntry: false });
@@ -141,10 +145,10 @@ function* kitspace(file: string, bytes: Uint8Array, doc: unknown): Generator<Inp
         const data = fs.readFileSync(abs);
         bom = parseKitspaceBom(data, bomPath);
         side.set(`bom/${path.basename(bomPath)}`, data);
-      }
-    }
+      } else bomSkipped = `bom (${bomPath}: ${st?.isFile() ? `larger than ${IMPORT_LIMITS.maxBomBytes} bytes` : 'not in the folder'})`;
+    } else if (bomPath) bomSkipped = `bom (${bomPath}: not a CSV/TSV file, not read)`;
     if (license.bytes) side.set(license.name!, license.bytes);
-    const record = kitspaceRecord(p, { ...(bom ? { bom } : {}), license: license.facts });
+    const record = kitspaceRecord(p, { ...(bom ? { bom } : {}), ...(bomSkipped ? { bomSkipped } : {}), license: license.facts, asserted });
     yield { source: file, fallbackId: p.project, format: 'kitspace', record, sourceBytes: bytes, sourceExt: 'yaml', sideFiles: side };
   }
 }

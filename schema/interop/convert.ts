@@ -271,6 +271,8 @@ const CONVERTERS: Record<ConverterName, Converter> = {
     },
   },
   bomLines: { read: (v) => (Array.isArray(v[0]) && v[0].length ? v[0] : undefined) },
+  /** What a reader of the record's side files could not use (BOM rows, unreadable BOM files): noted only. */
+  notes: { read: (v, ctx) => { for (const n of asList(v[0]).map(str).filter(nonEmpty)) ctx.note(n); return undefined; } },
   pcbFromGerbers: {
     // Kitspace exists to order PCBs: a project that ships gerbers is made with the PCB process.
     read: (values) => (firstString(values) !== undefined ? { processes: ['PCB'] } : undefined),

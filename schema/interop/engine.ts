@@ -206,6 +206,7 @@ function assemble(table: FormatTable, m: Obj, a: AssembleInput): Manifest {
   const prov = (mapped.provenance ?? {}) as Partial<Provenance>;
   if (prov.repository) provenance.repository = prov.repository;
   if (prov.homepage) provenance.homepage = prov.homepage;
+  if (prov.licenseFrom === 'license-file' || prov.licenseFrom === 'importer') provenance.licenseFrom = prov.licenseFrom;
   if (Object.keys(a.originalLicenses).length) provenance.originalLicenses = { ...a.originalLicenses };
   if (a.unmapped.length) provenance.unmapped = a.unmapped.map((u) => u.replace(/\s+/g, ' '));
 

@@ -24,11 +24,13 @@ export const KITSPACE_TABLE: FormatTable = {
     { source: 'license', target: 'license.hardware', as: 'licenseHardware' },
     { source: 'license', target: 'license.documentation', as: 'licenseDocumentation', export: false },
     { source: 'licensor', target: 'licensor', as: 'licensorNames' },
-    { source: 'bomLines', target: 'bom', as: 'bomLines', export: false },
+    { source: ['bomLines', 'bom'], target: 'bom', as: 'bomLines', export: false },
     { source: 'gerbers', target: 'production', as: 'pcbFromGerbers', export: false },
     { source: 'site', target: 'provenance.homepage', as: 'url' },
+    { source: 'licenseFrom', target: 'provenance.licenseFrom', as: 'line', export: false },
+    { source: 'bomNotes', target: 'bom', as: 'notes', export: false },
   ],
-  ignored: ['color', 'eda', 'readme', 'bom', 'multi', 'ibom'],
+  ignored: ['color', 'eda', 'readme', 'multi', 'ibom'],
   notProvided: {
     bom: 'the Kitspace project names no readable CSV/TSV BOM',
     production: 'the Kitspace project ships no gerbers',
@@ -130,14 +132,23 @@ export function parseKitspaceBom(bytes: Uint8Array, file: string): BomParse {
   return { lines, notes };
 }
 
-/** The record the table reads: the kitspace.yaml entry plus the facts of its folder. */
-export function kitspaceRecord(p: KitspaceProject, side: { bom?: BomParse; license?: { license?: string; licensor?: string } }): Record<string, unknown> {
+/**
+ * The record the table reads: the kitspace.yaml entry plus the facts of its folder. A LICENSE
+ * file decides; `asserted` (ohw import --license/--licensor, the importer's own statement) only
+ * fills what neither kitspace.yaml nor a LICENSE file says, and the record says which it was.
+ */
+export function kitspaceRecord(p: KitspaceProject, side: { bom?: BomParse; bomSkipped?: string; license?: { license?: string; licensor?: string }; asserted?: { license?: string; licensor?: string } }): Record<string, unknown> {
   const sub = p.project.includes('/') ? p.project.split('/').pop()! : undefined;
   const repo = p.project.split('/')[0]!.split('__').pop()!;
   const title = sub ? `${repo} ${sub}` : repo;
   const rec: Record<string, unknown> = { project: p.project, title, ...p.entry };
   if (side.bom) rec.bomLines = side.bom.lines;
+  const bomNotes = [...(side.bom?.notes ?? []), ...(side.bomSkipped ? [side.bomSkipped] : [])];
+  if (bomNotes.length) rec.bomNotes = bomNotes;
   if (side.license?.license) rec.license = side.license.license;
   if (side.license?.licensor) rec.licensor = side.license.licensor;
+  if (rec.license !== undefined || rec.licensor !== undefined) rec.licenseFrom = 'license-file';
+  if (rec.license === undefined && side.asserted?.license) { rec.license = side.asserted.license; rec.licenseFrom = 'importer'; }
+  if (rec.licensor === undefined && side.asserted?.licensor) { rec.licensor = side.asserted.licensor; rec.licenseFrom = 'importer'; }
   return rec;
 }

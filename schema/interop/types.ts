@@ -22,7 +22,7 @@ export type ConverterName =
   | 'licenseHardware' | 'licenseDocumentation' | 'licenseSoftware' | 'licenseModule'
   | 'licensorNames' | 'licensorPerson' | 'otrl' | 'odrl' | 'tsdc' | 'maturityV1'
   | 'derivedV1' | 'standardsV1' | 'oshwaAttestation' | 'citations' | 'pcbFromGerbers' | 'bomLines'
-  | 'licensorJoined' | 'oshwaSoftware';
+  | 'licensorJoined' | 'oshwaSoftware' | 'notes';
 
 /** One row of a format table: `source` (a dotted path, or several) → `target` (a manifest path). */
 export interface FieldRule {

@@ -55,7 +55,7 @@ const OBJECTS: [string[], { all: string[]; required: string[] }][] = [
   [['supplyChain', 'feedstocks', '[]'], fields<T.Feedstock>()(['material', 'form', 'localSourcing'], ['material'])],
   [['standards', '[]'], fields<T.Standard>()(['publisher', 'reference', 'title'], ['publisher', 'reference'])],
   [['attestations', '[]'], fields<T.Attestation>()(['scheme', 'id', 'url'], ['scheme', 'id'])],
-  [['provenance'], fields<T.Provenance>()(['imported', 'sourceFormat', 'sourceUrl', 'sourceId', 'sourceVersion', 'repository', 'homepage', 'originalLicenses', 'importedAt', 'unmapped'], ['imported', 'sourceFormat', 'importedAt'])],
+  [['provenance'], fields<T.Provenance>()(['imported', 'sourceFormat', 'sourceUrl', 'sourceId', 'sourceVersion', 'repository', 'homepage', 'originalLicenses', 'importedAt', 'licenseFrom', 'unmapped'], ['imported', 'sourceFormat', 'importedAt'])],
   [['provenance', 'originalLicenses'], fields<T.OriginalLicenses>()(['hardware', 'documentation', 'software'], [])],
   [['notProvided'], fields<T.NotProvided>()(['bom', 'production', 'docs.sources', 'documentationLanguage', 'function', 'licensor'], [])],
 ];

@@ -134,6 +134,23 @@ suite('importing a Kitspace project folder', () => {
   });
 });
 
+suite('Kitspace projects without a LICENSE file', () => {
+  it('are refused unless the person importing states licence and licensor, which the design records', async () => {
+    const project = path.join(work, 'kitspace2', 'LibreSolar__mppt-1210-hus');
+    fs.cpSync(path.join(CORPUS, 'kitspace/LibreSolar__mppt-1210-hus'), project, { recursive: true });
+    let r = await cli(['import', 'kitspace2', '--report', 'ks3.json', '-o', 'ks3']);
+    expect(r.code).toBe(1);
+    expect(readReport('ks3.json').records[0]!.issues![0]).toMatchObject({ path: 'license', code: 'missing-field' });
+    expect(folders(path.join(work, 'ks3'))).toEqual([]);
+    r = await cli(['import', 'kitspace2', '--report', 'ks3.json', '-o', 'ks3', '--license', 'CERN-OHL-W-2.0', '--licensor', 'Libre Solar Technologies GmbH']);
+    expect(r.code).toBe(0);
+    const yaml = fs.readFileSync(path.join(work, 'ks3', folders(path.join(work, 'ks3'))[0]!, 'design.yaml'), 'utf8');
+    expect(yaml).toContain('hardware: CERN-OHL-W-2.0');
+    expect(yaml).toContain('licenseFrom: importer');
+    expect(yaml).toContain('- name: Libre Solar Technologies GmbH');
+  });
+});
+
 describe('bad input writes nothing and still reports', () => {
   it('never replaces a folder that ohw import did not write', async () => {
     const rec = { oshwaUid: 'XX000009', responsibleParty: 'Ada', projectName: 'Mine', projectDescription: 'Mine.', hardwareLicense: 'MIT', documentationLicense: 'CC0-1.0' };

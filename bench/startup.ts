@@ -30,11 +30,13 @@ const WORDS = ['press', 'loom', 'mill', 'pump', 'kiln', 'drill', 'saw', 'lathe',
 async function makeDataDir(count: number): Promise<string> {
   const dir = path.join(CACHE, `startup-${count}`);
   if (fs.existsSync(path.join(dir, 'complete'))) return dir;
-  fs.rmSync(dir, { recursive: true, force: true });
+  // Resumable: designs already published by an interrupted run are kept.
   const deps = await buildDeps({ dataDir: dir, limits: DEFAULT_LIMITS, quorum: 2 });
   const random = rng(count);
   const owners = Math.max(1, Math.round(count / 20));
-  for (let o = 0; o < owners; o++) await deps.accounts.create({ name: `maker${o}`, email: `maker${o}@example.org`, password: 'correct horse battery' });
+  for (let o = 0; o < owners; o++) {
+    if (!(await deps.accounts.get(`maker${o}`))) await deps.accounts.create({ name: `maker${o}`, email: `maker${o}@example.org`, password: 'correct horse battery' });
+  }
   const t0 = performance.now();
   let next = 0;
   const worker = async () => {
@@ -42,6 +44,7 @@ async function makeDataDir(count: number): Promise<string> {
       const i = next++;
       const owner = `maker${i % owners}`;
       const name = `${WORDS[i % WORDS.length]}-${i}`;
+      if (await deps.designs.exists(`${owner}/${name}`)) continue;
       const processes = PROCESS_CODES.filter(() => random() < 0.25).slice(0, 3);
       const files = starterFiles({
         name: `${owner}/${name}`, version: '1.0.0', title: `${WORDS[i % WORDS.length]} number ${i}`, summary: `A ${WORDS[(i * 7) % WORDS.length]} for ${WORDS[(i * 3) % WORDS.length]} work`,
@@ -52,7 +55,7 @@ async function makeDataDir(count: number): Promise<string> {
       if (i % 500 === 499) process.stdout.write(`  published ${i + 1}/${count} (${((i + 1) / ((performance.now() - t0) / 1000)).toFixed(1)}/s)\n`);
     }
   };
-  await Promise.all([worker(), worker(), worker()]);
+  await worker();
   await deps.search.close();
   await deps.db.close();
   fs.writeFileSync(path.join(dir, 'complete'), new Date().toISOString());

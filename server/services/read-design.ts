@@ -6,14 +6,17 @@ import type { Deps } from './deps.ts';
 import { refreshDerived } from './derived-views.ts';
 import type { PackageRead } from './package-read.ts';
 
-export async function requireDesign(deps: Deps, raw: string): Promise<string> {
-  let pkg: string;
+/** The canonical `owner/name`; an invalid name cannot exist, so it answers like any unknown design. */
+function designName(raw: string): string {
   try {
-    pkg = parsePackageName(raw).full;
+    return parsePackageName(raw).full;
   } catch {
-    // An invalid name cannot exist; answer like any other unknown design.
     throw new OhwError('NOT_FOUND', `design ${raw} not found`);
   }
+}
+
+export async function requireDesign(deps: Deps, raw: string): Promise<string> {
+  const pkg = designName(raw);
   if (!(await deps.designs.exists(pkg))) throw new OhwError('NOT_FOUND', `design ${pkg} not found`);
   return pkg;
 }
@@ -29,12 +32,7 @@ export async function requireVersion(deps: Deps, pkg: string, version: string): 
  * design is then pending and the start repairs it); a read that meets that gap repairs it too.
  */
 export async function packageJsonText(deps: Deps, raw: string): Promise<string> {
-  let pkg: string;
-  try {
-    pkg = parsePackageName(raw).full;
-  } catch {
-    throw new OhwError('NOT_FOUND', `design ${raw} not found`);
-  }
+  const pkg = designName(raw);
   const stored = await deps.derived.packageJson(pkg);
   if (stored !== undefined) return stored;
   await requireDesign(deps, pkg);
@@ -51,12 +49,7 @@ export async function readDesign(deps: Deps, raw: string): Promise<PackageRead> 
 
 /** The stored summary of one version (manifest, files, record), repaired from git if missing. */
 export async function versionSummary(deps: Deps, raw: string, version: string): Promise<VersionSummary> {
-  let pkg: string;
-  try {
-    pkg = parsePackageName(raw).full;
-  } catch {
-    throw new OhwError('NOT_FOUND', `design ${raw} not found`);
-  }
+  const pkg = designName(raw);
   const notFound = () => new OhwError('NOT_FOUND', `version ${version} of ${pkg} not found`);
   if (!semver.valid(version)) throw notFound();
   const stored = await deps.derived.version(pkg, version);

@@ -20,6 +20,8 @@ export interface TestRegistry {
   logs: string[];
   /** Register an account and return a publish token. */
   account(name: string): Promise<string>;
+  /** What a restart sees: new adapters over the same data dir (closed by cleanup). */
+  reopen(): Promise<Deps>;
   cleanup(): Promise<void>;
 }
 
@@ -39,6 +41,7 @@ export async function makeRegistry(opts: { limits?: Partial<PackageLimits>; quor
   const rateLimits = { ...GENEROUS_RATE_LIMITS, ...opts.rateLimits };
   const deps = await buildDeps({ dataDir, limits: { ...DEFAULT_LIMITS, ...opts.limits }, quorum: opts.quorum ?? 2, rateLimits }, (l) => logs.push(l));
   const app = createApp(deps, opts.trustProxy === undefined ? {} : { trustProxy: opts.trustProxy });
+  const reopened: Deps[] = [];
   return {
     dataDir,
     deps,
@@ -49,7 +52,16 @@ export async function makeRegistry(opts: { limits?: Partial<PackageLimits>; quor
       if (res.status !== 201) throw new Error(`register ${name}: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body.token as string;
     },
+    async reopen() {
+      const again = await buildDeps({ dataDir, limits: { ...DEFAULT_LIMITS, ...opts.limits }, quorum: opts.quorum ?? 2, rateLimits });
+      reopened.push(again);
+      return again;
+    },
     async cleanup() {
+      for (const d of reopened.splice(0)) {
+        await d.search.close();
+        await d.db.close();
+      }
       await deps.search.close();
       await deps.db.close();
       await fs.promises.rm(dataDir, { recursive: true, force: true });

@@ -6,15 +6,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildDeps } from '../../../server/compose.ts';
-import { DEFAULT_LIMITS } from '../../../schema/package-rules.ts';
 import { loadSearchIndex } from '../../../server/services/derived-views.ts';
 import { parseSearchQuery } from '../../../server/domain/search-query.ts';
 import type { Deps } from '../../../server/services/deps.ts';
 import { designArchive, makeRegistry, publish, type TestRegistry } from '../../helpers/registry.ts';
 
 let reg: TestRegistry;
-const extra: Deps[] = [];
 
 beforeEach(async () => {
   reg = await makeRegistry();
@@ -23,19 +20,10 @@ beforeEach(async () => {
     expect((await publish(reg.app, alice, `alice/${n}`, '1.0.0', await designArchive(`alice/${n}`, '1.0.0'))).status).toBe(201);
   }
 });
-afterEach(async () => {
-  for (const d of extra.splice(0)) {
-    await d.search.close();
-    await d.db.close();
-  }
-  await reg.cleanup();
-});
+afterEach(() => reg.cleanup());
 
-async function restart(): Promise<Deps> {
-  const deps = await buildDeps({ dataDir: reg.dataDir, limits: DEFAULT_LIMITS, quorum: 2 });
-  extra.push(deps);
-  return deps;
-}
+/** What a restart sees: new adapters over the same data dir. */
+const restart = () => reg.reopen();
 
 const snapshot = () => path.join(reg.dataDir, 'search', 'embedded-index.json');
 const ids = async (deps: Deps, q: Record<string, string>) => (await deps.search.search(parseSearchQuery(q))).hits.map((h) => h.id);

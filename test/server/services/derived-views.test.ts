@@ -4,8 +4,6 @@
  */
 import request from 'supertest';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildDeps } from '../../../server/compose.ts';
-import { DEFAULT_LIMITS } from '../../../schema/package-rules.ts';
 import { packageChecksum } from '../../../schema/checksum.ts';
 import { announce, rebuildDerived, syncDerived } from '../../../server/services/derived-views.ts';
 import type { Deps } from '../../../server/services/deps.ts';
@@ -13,27 +11,16 @@ import { designArchive, designFiles, makeRegistry, publish, type TestRegistry } 
 
 let reg: TestRegistry;
 let alice: string;
-const extra: Deps[] = [];
 
 beforeEach(async () => {
   reg = await makeRegistry();
   alice = await reg.account('alice');
   expect((await publish(reg.app, alice, 'alice/lamp', '1.0.0', await designArchive('alice/lamp', '1.0.0'))).status).toBe(201);
 });
-afterEach(async () => {
-  for (const d of extra.splice(0)) {
-    await d.search.close();
-    await d.db.close();
-  }
-  await reg.cleanup();
-});
+afterEach(() => reg.cleanup());
 
-/** A second process's view of the same data dir (what a restart sees). */
-async function restart(): Promise<Deps> {
-  const deps = await buildDeps({ dataDir: reg.dataDir, limits: DEFAULT_LIMITS, quorum: 2 });
-  extra.push(deps);
-  return deps;
-}
+/** What a restart sees: new adapters over the same data dir. */
+const restart = () => reg.reopen();
 
 const rowCount = (deps: Deps, table: string) => (deps.db.sqlite.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
 

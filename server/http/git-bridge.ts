@@ -24,13 +24,13 @@
  * (git-cgi.ts). A damaged design repository answers 500 naming the design. Responses are written
  * raw (CGI status + headers, body streamed with back-pressure): no Express etag or JSON here.
  */
-import { spawn as nodeSpawn, execFileSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { spawn as nodeSpawn, execFile, execFileSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { basename, dirname, join } from 'node:path';
 import { Router } from 'express';
 import { isOhwError } from '../../schema/errors.ts';
 import { parsePackageName } from '../../schema/names.ts';
 import type { Deps } from '../services/deps.ts';
-import { gitBridgeStats, installExitHook, plain, serve } from './git-cgi.ts';
+import { gitBridgeStats, installExitHook, parseCgiHeaders, plain, serve } from './git-cgi.ts';
 import { refTips } from './git-wants.ts';
 
 export { gitBridgeStats, parseCgiHeaders, type GitBridgeStats } from './git-cgi.ts';
@@ -71,6 +71,7 @@ export function gitRouter(deps: Pick<Deps, 'designs' | 'index' | 'log'>, opts: G
   const spawn = opts.spawn ?? ((cmd, args, o) => nodeSpawn(cmd, args, o));
   installExitHook();
   const peeled = new Map<string, string | null>();
+  let v2Advert: Promise<{ status: number; headers: Record<string, string>; body: Buffer } | undefined> | undefined;
 
   const router = Router();
   router.use(async (req, res) => {
@@ -139,6 +140,19 @@ export function gitRouter(deps: Pick<Deps, 'designs' | 'index' | 'log'>, opts: G
     if (typeof protocol === 'string') env.GIT_PROTOCOL = protocol;
 
     const tips = endpoint === 'git-upload-pack' ? await refTips(target.gitdir, peeled) : undefined;
+    // Protocol v2's info/refs is only the server's capabilities — the same bytes for every repo
+    // (same git, same CHILD_CONFIG) — so it is made once and answered from memory: a clone then
+    // costs two git children instead of three.
+    if (endpoint === 'info/refs' && typeof protocol === 'string' && /(^|:)version=2(:|$)/.test(protocol)) {
+      v2Advert ??= captureCgi(opts.httpBackend ?? httpBackendPath(), env).then((r) => (r.status === 200 && r.body.subarray(4, 14).toString('latin1') === 'version 2\n' ? r : undefined), () => undefined);
+      const advert = await v2Advert;
+      if (advert) {
+        res.writeHead(200, { 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff', ...advert.headers, 'Content-Length': String(advert.body.length) });
+        return void res.end(advert.body);
+      }
+      v2Advert = undefined;
+    }
+
     serve(req, res, { backend: opts.httpBackend ?? httpBackendPath(), env, gzip, spawn, timeoutMs, maxRequestBytes, label: target.label, log: deps.log, tips });
   });
   return router;
@@ -157,6 +171,22 @@ async function resolveTarget(deps: Pick<Deps, 'designs' | 'index'>, m: RegExpExe
   // Belt and braces: the store built it from a validated name; it must look like one.
   if (basename(gitdir) !== `${pkg.split('/')[1]}.git`) return undefined;
   return { gitdir, label: pkg };
+}
+
+/** Run http-backend once to completion (a GET: no request body) and parse its CGI answer. */
+function captureCgi(backend: string, env: Record<string, string>): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    execFile(backend, [], { env, encoding: 'buffer', maxBuffer: 1024 * 1024, timeout: 30_000 }, (err, stdout) => {
+      if (err) return reject(err);
+      const out = stdout as Buffer;
+      const crlf = out.indexOf('\r\n\r\n');
+      const lf = out.indexOf('\n\n');
+      const [end, skip] = crlf >= 0 && (lf < 0 || crlf < lf) ? [crlf, 4] : [lf, 2];
+      if (end < 0) return reject(new Error('no CGI headers'));
+      const { status, headers } = parseCgiHeaders(out.subarray(0, end).toString('latin1'));
+      resolve({ status, headers, body: out.subarray(end + skip) });
+    });
+  });
 }
 
 /**

@@ -141,6 +141,21 @@ describe('git clone over HTTP (read-only smart HTTP through git http-backend)', 
     expect((await git(['clone', '--mirror', '--quiet', `${base}/git/index.git`, mirror])).code).toBe(0);
   });
 
+  it('answers protocol v2 capability requests from memory (the same bytes for every repository)', async () => {
+    const before = gitBridgeStats().spawned;
+    for (const repo of ['alice/lamp', 'index']) {
+      const r = await raw(`/git/${repo}.git/info/refs?service=git-upload-pack`, { headers: { 'Git-Protocol': 'version=2' } });
+      expect(r.status).toBe(200);
+      expect(r.headers['content-type']).toBe('application/x-git-upload-pack-advertisement');
+      expect(r.body.toString('latin1')).toMatch(/^000eversion 2\n[\s\S]*fetch=[\s\S]*0000$/);
+    }
+    expect(gitBridgeStats().spawned).toBe(before);
+    // A v0 advertisement lists the repository's refs, so it still comes from git.
+    const v0 = await raw('/git/alice/lamp.git/info/refs?service=git-upload-pack');
+    expect(v0.body.toString('latin1')).toContain('refs/tags/v1.0.0');
+    expect(gitBridgeStats().spawned).toBe(before + 1);
+  });
+
   it('inflates gzip request bodies (git gzips large negotiations)', async () => {
     const record = await reg.deps.designs.version('alice/lamp', '1.0.0');
     const body = zlib.gzipSync(wantRequest(record!.commit));

@@ -18,6 +18,8 @@ export const OSHWA_TABLE: FormatTable = {
     { source: 'projectDescription', target: 'function', as: 'htmlText' },
     { source: 'projectDescription', target: 'summary', as: 'htmlSummary', export: false },
     { source: 'projectVersion', target: 'version', as: 'version' },
+    // The application's responsible party is the manifest's, when it names one; else the licensor.
+    { source: 'responsibleParty', target: 'responsibleParty.name', as: 'line', import: false },
     { source: 'responsibleParty', target: 'licensor', as: 'licensorJoined' },
     { source: 'responsiblePartyType', target: 'responsibleParty.type', as: 'line', import: false },
     { source: 'country', target: 'responsibleParty.country', as: 'line', import: false },

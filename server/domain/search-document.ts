@@ -58,12 +58,12 @@ export interface SearchDocument {
   certified: boolean;
   /** Certification state when there is a certification record for this version. */
   certification?: string;
-  /** At least one successful (current) build report of any version. */
-  built: boolean;
+  /** At least one successful (current) build report of any version (always set by buildSearchDocument). */
+  built?: boolean;
   /** Successful builds as a facet bucket: `none`, `1`, `2-4`, `5+`. */
-  builds: string;
+  builds?: string;
   /** Product levels producers offer the design at (`product`, `production`, `distribution`). */
-  offerLevels: string[];
+  offerLevels?: string[];
   /** BOM line names and self-made part names. */
   partNames: string[];
   /** Manufacturer part numbers of BOM lines and of their alternatives. */

@@ -76,7 +76,8 @@ export interface FilterView {
   tools: string[];
   licenseFamily: string;
   certified: boolean;
-  built: boolean;
+  /** Absent on a document without the field: then neither built=true nor built=false matches (as in Meilisearch). */
+  built: boolean | undefined;
   facilityRank: number;
 }
 

@@ -24,7 +24,7 @@ async function call(method: string, url: string, token: string, body?: unknown, 
   const res = await fetch(url, {
     method,
     headers: { Authorization: `Bearer ${token}`, 'Content-Type': type },
-    body: body === undefined ? undefined : type === 'application/json' ? JSON.stringify(body) : (body as Buffer),
+    body: body === undefined ? undefined : type === 'application/json' ? JSON.stringify(body) : new Uint8Array(body as Buffer),
   });
   return { status: res.status, body: (await res.json().catch(() => null)) as Record<string, unknown> | null };
 }

@@ -88,18 +88,18 @@ export class SqlProductionStore implements ProductionStore {
       query = query.where('p.lat', '>=', q.box.minLat).where('p.lat', '<=', q.box.maxLat).where('p.lon', '>=', q.box.minLon).where('p.lon', '<=', q.box.maxLon);
     }
     if (q.region) {
-      // Served region equal to it, its country, or (for a country) one of its subdivisions: read
-      // from the region index first, then joined, so the cost follows the matches, not all rows.
+      // Served region equal to it, its country, or (for a country) one of its subdivisions: a join
+      // that SQLite drives from the region index, so the cost follows the matches, not all rows.
       const region = q.region;
       const country = region.slice(0, 2);
-      query = query.where(({ eb, refTuple, selectFrom }) => eb(
-        refTuple('p.account', 'p.facility'), 'in',
-        selectFrom('producer_regions as r').select(['r.account', 'r.facility']).where((w) => w.or([
+      query = query
+        .innerJoin('producer_regions as r', (j) => j.onRef('r.account', '=', 'p.account').onRef('r.facility', '=', 'p.facility'))
+        .where((w) => w.or([
           w('r.region', '=', region),
           w('r.region', '=', country),
           ...(region.length === 2 ? [w.and([w('r.region', '>=', `${region}-`), w('r.region', '<', `${region}.`)])] : []),
-        ])),
-      ));
+        ]))
+        .distinct();
     }
     const rows = await query.orderBy('p.account').orderBy('p.facility').execute();
     return rows.map((r) => cache.get(`${r.account}/${r.facility}`)).filter((p): p is StoredProfile => p !== undefined);

@@ -75,6 +75,9 @@ describe('buildSearchDocument', () => {
       odrl: 'ODRL-3',
       maturity: ['OTRL-5', 'ODRL-3'],
       certified: false,
+      built: false,
+      builds: 'none',
+      offerLevels: [],
       partNames: ['Particulate matter sensor', 'CO2 sensor', 'M3 screw', 'USB cable', 'Debug header', 'Printed housing', 'Housing'],
       mpns: ['SPS30', 'PMS5003', 'SCD41'],
       regions: ['DE', 'EU', 'US'],
@@ -84,6 +87,12 @@ describe('buildSearchDocument', () => {
       updatedAt: '2024-04-15T07:15:00.000Z',
       updatedAtTs: Date.parse('2024-04-15T07:15:00Z'),
     });
+  });
+
+  it('counts successful builds into built and a builds bucket, and lists offered levels (issue 16)', () => {
+    const doc = (n: number) => buildSearchDocument({ manifest: manifest(), versions: ['2.1.0'], updatedAt: '2024-01-01T00:00:00Z', successfulBuilds: n, offerLevels: ['production', 'product'] });
+    expect([0, 1, 3, 5].map((n) => [doc(n).built, doc(n).builds])).toEqual([[false, 'none'], [true, '1'], [true, '2-4'], [true, '5+']]);
+    expect(doc(1).offerLevels).toEqual(['product', 'production']);
   });
 
   it('a certified design gets ODRL-3* and certified=true', () => {

@@ -8,7 +8,9 @@
  * loose object is either absent or complete. Same-content races between processes are harmless:
  * objects are content-addressed, the last rename wins with identical bytes.
  *
- * Not claimed: durability across power loss (no fsync, like git's default `core.fsync`).
+ * The stores no longer write objects through isomorphic-git (they write packs: pack-writer.ts,
+ * flushed there); what still goes through here is `git.init`'s few files of a new repo, which
+ * createRepoAtomically flushes before the repo is renamed into place.
  */
 import { promises as fsp } from 'node:fs';
 import { randomBytes } from 'node:crypto';

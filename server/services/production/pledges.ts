@@ -5,6 +5,7 @@
 import { OhwError } from '../../../schema/errors.ts';
 import { explode } from '../../../schema/bom/explode.ts';
 import { aggregateDemand } from '../../domain/production/demand.ts';
+import { isOverdue } from '../../domain/production/runs.ts';
 import { parsePledge } from '../../domain/production/pledges.ts';
 import type { Pledge } from '../../store/production-port.ts';
 import type { Actor, Deps } from '../deps.ts';
@@ -63,7 +64,8 @@ export async function myPledges(deps: Deps, actor: Actor) {
     const runs = p.status === 'active'
       ? (await deps.production.runsOf({ pkg: p.pkg })).filter((r) => r.region === p.region || p.region.startsWith(`${r.region}-`))
       : [];
-    out.push({ ...view(p), runs: runs.map((r) => ({ id: r.id, state: r.state, unitPrice: r.unitPrice, currency: r.currency, deadline: r.deadline, committed: committed.some((c) => c.id === r.id) })) });
+    // An open run past its deadline is expired (recorded as such when it is next opened).
+    out.push({ ...view(p), runs: runs.map((r) => ({ id: r.id, state: isOverdue(r.state, r.deadline, deps.now()) ? 'expired' : r.state, unitPrice: r.unitPrice, currency: r.currency, deadline: r.deadline, committed: committed.some((c) => c.id === r.id) })) });
   }
   return { pledges: out };
 }

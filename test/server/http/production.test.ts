@@ -199,9 +199,24 @@ describe('runs', () => {
     expect(done.body.state).toBe('delivered');
   });
 
+  it('an open run past its deadline expires, recorded as done by the registry', async () => {
+    const open = await api().post('/api/v1/runs').set(as('alice')).send({ ...body, deadline: '2099-01-01', minQuantity: 500 }).expect(201);
+    const realNow = reg.deps.now;
+    reg.deps.now = () => new Date('2099-01-02T00:00:00Z');
+    try {
+      const seen = await api().get(`/api/v1/runs/${open.body.id}`).expect(200);
+      expect(seen.body.state).toBe('expired');
+      expect(seen.body.transitions.at(-1)).toMatchObject({ from: 'open', to: 'expired', action: 'expire', actor: 'registry' });
+      expect((await api().post(`/api/v1/runs/${open.body.id}/commit`).set(as('bob'))).body.error.code).toBe('INVALID_TRANSITION');
+    } finally {
+      reg.deps.now = realNow;
+    }
+  });
+
   it('shows pledgers their runs', async () => {
     const mine = (await api().get('/api/v1/pledges').set(as('carol'))).body.pledges;
-    expect(mine[0].runs).toEqual([expect.objectContaining({ id: runId, state: 'delivered', committed: true })]);
+    expect(mine[0].runs).toEqual(expect.arrayContaining([expect.objectContaining({ id: runId, state: 'delivered', committed: true })]));
+    expect(mine[0].runs.find((r: { id: string }) => r.id !== runId)).toMatchObject({ state: 'expired', committed: false });
   });
 });
 
@@ -241,6 +256,17 @@ describe('build reports and photos', () => {
     expect((await api().post(`/api/v1/designs/${CEB}/versions/9.0.0/builds`).set(as('dave')).send({ outcome: 'works', region: 'FR' })).status).toBe(404);
     expect((await reg.deps.index.history(`builds/${CEB}/1.2.0.jsonl`)).length).toBe(before);
     expect(await reg.deps.index.read(`builds/${CEB}/9.0.0.jsonl`)).toBeUndefined();
+  });
+
+  it('are corrected by a new report from the same reporter, never edited', async () => {
+    expect((await api().post(`/api/v1/designs/${CEB}/versions/1.2.0/builds`).set(as('dave')).send({ outcome: 'failed', region: 'FR', corrects: '1' })).status).toBe(403);
+    const fix = await api().post(`/api/v1/designs/${CEB}/versions/1.2.0/builds`).set(as('carol')).send({ outcome: 'works-with-changes', region: 'DE-BY', corrects: '1', notes: 'hopper welded twice' });
+    expect(fix.status).toBe(201);
+    const list = (await api().get(`/api/v1/designs/${CEB}/versions/1.2.0/builds`)).body;
+    expect(list.reports.map((r: { id: string; correctedBy: string[] }) => [r.id, r.correctedBy])).toEqual([['2', []], ['1', ['2']]]);
+    expect(list.summary).toMatchObject({ builds: 1, successful: 1 });
+    const text = await reg.deps.index.read(`builds/${CEB}/1.2.0.jsonl`);
+    expect(text!.trim().split('\n')).toHaveLength(2);
   });
 
   it('are endorsed by owners only', async () => {

@@ -119,7 +119,8 @@ export async function designProducers(deps: Deps, rawPkg: string, q: FindParams 
   const all = await deps.production.listProfiles(query);
   const producers = rankProducers(all, req, opts);
   const byKey = new Map(all.map((p) => [`${p.account}/${p.facility}`, p]));
-  return { design: { package: v.pkg, version: v.record.version }, requirements: req, producers, capableByRegion: capableByRegion(producers, byKey) };
+  const requirements = { processes: req.processes, tools: req.tools.map((t) => t.text), facilityLevel: req.facilityLevel ?? null, largestPart: req.largestPart ?? null };
+  return { design: { package: v.pkg, version: v.record.version }, requirements, producers, capableByRegion: capableByRegion(producers, byKey) };
 }
 
 /**

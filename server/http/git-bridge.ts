@@ -26,12 +26,13 @@
  */
 import { spawn as nodeSpawn, execFile, execFileSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { basename, dirname, join } from 'node:path';
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { isOhwError } from '../../schema/errors.ts';
 import { parsePackageName } from '../../schema/names.ts';
 import type { Deps } from '../services/deps.ts';
 import { gitBridgeStats, installExitHook, parseCgiHeaders, plain, serve } from './git-cgi.ts';
 import { refTips } from './git-wants.ts';
+import { lsRefs, parseLsRefs } from './git-ls-refs.ts';
 
 export { gitBridgeStats, parseCgiHeaders, type GitBridgeStats } from './git-cgi.ts';
 
@@ -153,7 +154,21 @@ export function gitRouter(deps: Pick<Deps, 'designs' | 'index' | 'log'>, opts: G
       v2Advert = undefined;
     }
 
-    serve(req, res, { backend: opts.httpBackend ?? httpBackendPath(), env, gzip, spawn, timeoutMs, maxRequestBytes, label: target.label, log: deps.log, tips });
+    // A small v2 request is read first: `ls-refs` is answered from the refs in process
+    // (git-ls-refs.ts), anything else goes on to git with the bytes already read.
+    let body: Buffer | undefined;
+    if (endpoint === 'git-upload-pack' && !gzip && typeof protocol === 'string' && /(^|:)version=2(:|$)/.test(protocol) && length !== undefined && /^\d{1,5}$/.test(length) && Number(length) <= 65_536) {
+      body = await readBody(req, Number(length));
+      if (!body) return plain(res, 400, 'the request body is incomplete\n');
+      const lsRequest = parseLsRefs(body);
+      const answer = lsRequest ? await lsRefs(target.gitdir, lsRequest, peeled) : undefined;
+      if (answer) {
+        res.writeHead(200, { 'Content-Type': 'application/x-git-upload-pack-result', 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff', 'Content-Length': String(answer.length) });
+        return void res.end(answer);
+      }
+    }
+
+    serve(req, res, { backend: opts.httpBackend ?? httpBackendPath(), env, gzip, spawn, timeoutMs, maxRequestBytes, label: target.label, log: deps.log, tips, body });
   });
   return router;
 }
@@ -171,6 +186,21 @@ async function resolveTarget(deps: Pick<Deps, 'designs' | 'index'>, m: RegExpExe
   // Belt and braces: the store built it from a validated name; it must look like one.
   if (basename(gitdir) !== `${pkg.split('/')[1]}.git`) return undefined;
   return { gitdir, label: pkg };
+}
+
+/** Exactly `length` bytes of the request body, or undefined when the client stops short. */
+function readBody(req: Request, length: number): Promise<Buffer | undefined> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let got = 0;
+    req.on('data', (c: Buffer) => {
+      got += c.length;
+      if (got <= length) chunks.push(c);
+    });
+    req.once('end', () => resolve(got === length ? Buffer.concat(chunks) : undefined));
+    req.once('error', () => resolve(undefined));
+    req.once('close', () => { if (!req.readableEnded) resolve(undefined); });
+  });
 }
 
 /** Run http-backend once to completion (a GET: no request body) and parse its CGI answer. */

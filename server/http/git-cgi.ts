@@ -6,6 +6,7 @@
  * back-pressure. Counters of all children of this process for tests and health.
  */
 import type { ChildProcess, SpawnOptions } from 'node:child_process';
+import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { Request, Response } from 'express';
 import { WantFilter } from './git-wants.ts';
@@ -48,6 +49,8 @@ export interface ServeOptions {
   log: (line: string) => void;
   /** The objects a request may want (ref tips); any other `want` is refused before git sees it. */
   tips?: Set<string>;
+  /** The request body when it was already read (then `req` is not read again). */
+  body?: Buffer;
 }
 
 export function serve(req: Request, res: Response, o: ServeOptions): void {
@@ -128,8 +131,8 @@ export function serve(req: Request, res: Response, o: ServeOptions): void {
   const stdin = child.stdin!;
   stdin.on('error', () => undefined); // EPIPE when the child exits early; its exit is what counts
   if (o.env.REQUEST_METHOD === 'POST') {
-    let source: NodeJS.ReadableStream = req;
-    if (o.gzip) {
+    let source: NodeJS.ReadableStream = o.body ? Readable.from([o.body]) : req;
+    if (o.gzip && !o.body) {
       const gunzip = createGunzip();
       gunzip.on('error', () => abort(400, 'the request body is not valid gzip\n'));
       req.pipe(gunzip);

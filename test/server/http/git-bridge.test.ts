@@ -156,6 +156,40 @@ describe('git clone over HTTP (read-only smart HTTP through git http-backend)', 
     expect(gitBridgeStats().spawned).toBe(before + 1);
   });
 
+  it('answers v2 ls-refs in process with exactly the bytes git upload-pack writes, and spawns nothing', async () => {
+    const lsRefs = (args: string[]) => Buffer.from(`${pkt('command=ls-refs\n')}${pkt('agent=git/2.39.5\n')}${pkt('object-format=sha1\n')}0001${args.map((a) => pkt(`${a}\n`)).join('')}0000`);
+    const requests = [
+      ['peel', 'symrefs', 'unborn', 'ref-prefix HEAD', 'ref-prefix refs/heads/', 'ref-prefix refs/tags/'], // git clone
+      ['peel', 'symrefs', 'unborn'], // git ls-remote
+      ['symrefs', 'ref-prefix refs/tags/v1.1'],
+      [],
+    ];
+    for (const [repo, gitdir] of [['alice/lamp', reg.deps.designs.repoPath('alice/lamp')], ['index', reg.deps.index.repoPath()]] as const) {
+      for (const args of requests) {
+        const body = lsRefs(args);
+        const fromGit = execFileSync('git', ['upload-pack', '--stateless-rpc', gitdir], { input: body, env: { PATH: process.env.PATH, GIT_PROTOCOL: 'version=2', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' } });
+        const before = gitBridgeStats().spawned;
+        const res = await raw(`/git/${repo}.git/git-upload-pack`, {
+          method: 'POST', body,
+          headers: { 'Content-Type': 'application/x-git-upload-pack-request', 'Git-Protocol': 'version=2', 'Content-Length': String(body.length) },
+        });
+        expect(res.status).toBe(200);
+        expect(res.headers['content-type']).toBe('application/x-git-upload-pack-result');
+        expect(res.body.toString('latin1'), `${repo} ${args.join(',')}`).toBe(fromGit.toString('latin1'));
+        expect(gitBridgeStats().spawned).toBe(before);
+      }
+    }
+    // Something it does not know (here a server option) still goes to git.
+    const other = Buffer.from(`${pkt('command=ls-refs\n')}${pkt('server-option=x\n')}0001${pkt('peel\n')}0000`);
+    const before = gitBridgeStats().spawned;
+    const res = await raw('/git/alice/lamp.git/git-upload-pack', {
+      method: 'POST', body: other,
+      headers: { 'Content-Type': 'application/x-git-upload-pack-request', 'Git-Protocol': 'version=2', 'Content-Length': String(other.length) },
+    });
+    expect(res.status).toBe(200);
+    expect(gitBridgeStats().spawned).toBe(before + 1);
+  });
+
   it('inflates gzip request bodies (git gzips large negotiations)', async () => {
     const record = await reg.deps.designs.version('alice/lamp', '1.0.0');
     const body = zlib.gzipSync(wantRequest(record!.commit));

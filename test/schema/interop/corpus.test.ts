@@ -185,6 +185,16 @@ suite('Kitspace projects (corpus kitspace/)', () => {
     expect(m.bom[0]).toMatchObject({ name: '10u 25V', quantity: 3, references: ['C1', 'C4', 'C11'], supplierParts: [{ supplier: 'LCSC', sku: 'C15850' }] });
     expect(m.production.processes).toEqual(['PCB']);
     expect(m.notProvided?.bom).toBeUndefined();
+    // Kitspace is not an export format: its projects round-trip through OKH-LOSH (schema-valid).
+    for (const o of outcomes) {
+      if (o.status !== 'accepted') continue;
+      const km = manifestOf(o);
+      const { first, second } = roundTrip(km, 'okh-losh');
+      expect(second, km.name).toEqual(first);
+      const losh = exportManifest(km, 'okh-losh', { designUrl: 'https://registry.example/designs/x/y' });
+      if (km.notProvided?.function) expect(losh.missing).toEqual(['function']);
+      else expect(okhLoshErrors(parseToml(losh.text)), km.name).toEqual([]);
+    }
     const all = outcomes.flatMap((o) => (o.status === 'accepted' ? manifestOf(o).bom : []));
     expect(all.length).toBeGreaterThan(1000);
     expect(all.filter((l) => l.mpn && l.manufacturer).length).toBeGreaterThan(100);

@@ -3,6 +3,7 @@ import { isOshwaCompatible } from '../../../schema/licenses.ts';
 import { deriveOdrl } from '../../domain/search-document.ts';
 import type { DesignView } from '../design-view.ts';
 import { CopyCommand } from './layout.tsx';
+import { NotProvided } from './provenance.tsx';
 
 const size = (n: number) => (n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1024 / 1024).toFixed(1)} MiB`);
 const day = (iso: string) => iso.slice(0, 10);
@@ -53,14 +54,15 @@ export function Production({ view }: { view: DesignView }) {
   return (
     <section aria-labelledby="prod-h">
       <h2 id="prod-h">Production engineering</h2>
-      <dl class="facts">
+      <NotProvided manifest={view.version.manifest} section="production" />
+      {view.version.manifest.notProvided?.production !== undefined ? null : <dl class="facts">
         <dt>Processes</dt><dd>{p.processes.map((c) => <a class="tag process" href={`/search?process=${c}`}>{c}</a>)}</dd>
         {p.facilityLevel ? <><dt>Facility level</dt><dd>{p.facilityLevel}</dd></> : null}
         {p.estimatedBuildHours !== undefined ? <><dt>Build time</dt><dd>about {p.estimatedBuildHours} hours</dd></> : null}
         {p.tools?.length ? <><dt>Tools</dt><dd><ul>{p.tools.map((t) => <li>{t}</li>)}</ul></dd></> : null}
         {p.skills?.length ? <><dt>Skills</dt><dd><ul>{p.skills.map((t) => <li>{t}</li>)}</ul></dd></> : null}
         {p.training ? <><dt>Training</dt><dd>{p.training}</dd></> : null}
-      </dl>
+      </dl>}
       {p.qualityControl?.length ? (
         <div class="table-wrap" tabIndex={0} role="region" aria-label="Quality control steps">
           <table>

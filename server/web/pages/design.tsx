@@ -6,6 +6,7 @@ import {
   Builds, Certification, Commands, Files, Images, Licences, Lineage, MaturityFacts, Production, SupplyChain, Versions, WhereUsed,
 } from './design-sections.tsx';
 import { Csrf, Layout, Notice } from './layout.tsx';
+import { NotProvided, ProvenanceSection } from './provenance.tsx';
 
 /** Forms only an owner sees: request certification, yank or un-yank this version. */
 function OwnerActions({ view, viewer }: { view: DesignView; viewer: Viewer }) {
@@ -61,9 +62,12 @@ export function DesignPage(props: { view: DesignView; viewer: Viewer | undefined
         </header>
         <div class="design-grid">
           <div class="design-main">
-            <section aria-labelledby="fn-h"><h2 id="fn-h">What it does</h2><p>{m.function}</p></section>
+            <ProvenanceSection view={view} />
+            <section aria-labelledby="fn-h"><h2 id="fn-h">What it does</h2>{m.function ? <p>{m.function}</p> : <NotProvided manifest={m} section="function" />}</section>
             <Images view={view} />
-            <BomSection pkg={pkg} version={view.version.version} batch={view.batch} {...(view.bom ? { report: view.bom } : {})} {...(view.bomError ? { error: view.bomError } : {})} />
+            {m.notProvided?.bom !== undefined
+              ? <section aria-labelledby="bom-missing-h"><h2 id="bom-missing-h">Bill of materials</h2><NotProvided manifest={m} section="bom" /></section>
+              : <BomSection pkg={pkg} version={view.version.version} batch={view.batch} {...(view.bom ? { report: view.bom } : {})} {...(view.bomError ? { error: view.bomError } : {})} />}
             <section aria-labelledby="readme-h" class="readme">
               <h2 id="readme-h">README</h2>
               {/* The only raw HTML on the site: markdown-it output with html:false and http(s)/relative links only (markdown.ts). */}

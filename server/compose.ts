@@ -23,7 +23,12 @@ import { SqlWebSessionStore } from './store/sql/web-session-store.ts';
  * database (refusing a damaged or newer one), runs pending migrations, and moves accounts left by
  * the JSON-file store into it once.
  */
-export async function buildDeps(config: Pick<Config, 'dataDir' | 'limits' | 'quorum' | 'meili'> & { rateLimits?: RateLimits }, log: (line: string) => void = () => {}): Promise<Deps> {
+export async function buildDeps(config: Pick<Config, 'dataDir' | 'limits' | 'quorum' | 'meili'> & {
+  rateLimits?: RateLimits;
+  /** false only for generating benchmark data: no fsync of git writes, SQLite synchronous=OFF. */
+  durable?: boolean;
+}, log: (line: string) => void = () => {}): Promise<Deps> {
+  const durable = config.durable ?? true;
   const db = openDatabase(databasePath(config.dataDir));
   try {
     const ran = await migrate(db);
@@ -34,8 +39,9 @@ export async function buildDeps(config: Pick<Config, 'dataDir' | 'limits' | 'quo
     await db.close();
     throw e;
   }
-  const designs = new GitDesignStore({ dataDir: config.dataDir });
-  const index = new GitIndexStore({ dataDir: config.dataDir });
+  if (!durable) db.sqlite.pragma('synchronous = OFF');
+  const designs = new GitDesignStore({ dataDir: config.dataDir, fsync: durable });
+  const index = new GitIndexStore({ dataDir: config.dataDir, fsync: durable });
   await index.init();
   const env: Record<string, string | undefined> = {};
   if (config.meili) {

@@ -58,6 +58,21 @@ export const BODY_SCHEMAS = {
     required: ['package', 'version'],
     additionalProperties: false,
   },
+  /** The envelope of a review; the checklist's items and levels are checked by parseReview. */
+  review: {
+    type: 'object',
+    properties: {
+      decision: { type: 'string' },
+      checklist: { type: 'object' },
+      maturity: {
+        type: 'object',
+        properties: { technology: { type: 'string' }, documentation: { type: 'string' } },
+        additionalProperties: false,
+      },
+      comment: { type: 'string', maxLength: 10_000 },
+    },
+    additionalProperties: false,
+  },
   lifecycle: {
     type: 'object',
     properties: { reason: { type: 'string', maxLength: 2000 }, version: text(64) },

@@ -18,8 +18,8 @@ export function certificationRoutes(deps: Deps): Router {
   r.get('/certifications/:id', async (req, res) => {
     res.json(await readCertification(deps, req.params.id!));
   });
-  r.post('/certifications/:id/reviews', async (req, res) => {
-    res.status(201).json(await reviewCertification(deps, requireActor(req), req.params.id!, req.body));
+  r.post('/certifications/:id/reviews', body('review'), async (req, res) => {
+    res.status(201).json(await reviewCertification(deps, requireActor(req), String(req.params.id), req.body));
   });
   r.post('/certifications/:id/:action', async (req, res) => {
     const action = req.params.action as (typeof ACTIONS)[number];

@@ -73,4 +73,11 @@ describe('log-in and owners refuse extra keys', () => {
     expect(res.body.error.message).toContain('"state"');
     expect(await reg.deps.index.list('certifications/')).toEqual([]);
   });
+
+  it('a review with an unknown key is refused before it is recorded', async () => {
+    const res = await api().post('/api/v1/certifications/CR-000001/reviews').set('Authorization', `Bearer ${token}`).send({ decision: 'approve', checklist: {}, reviewer: 'someone-else' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain('"reviewer"');
+    expect(await reg.deps.index.list('certifications/')).toEqual([]);
+  });
 });

@@ -66,6 +66,9 @@ export class SqlThrottles implements Throttles {
   readonly #bursts: Record<BurstKind, Burst>;
 
   constructor(db: Database, readonly limits: RateLimits) {
+    // Counters whose window ended are dead weight: swept once per start (the library's own
+    // sweeper is a timer that would outlive a closed database).
+    db.sqlite.prepare(`DELETE FROM ${TABLE} WHERE expire IS NOT NULL AND expire < ?`).run(Date.now());
     const store = { storeClient: db.sqlite, storeType: 'better-sqlite3', tableName: TABLE, tableCreated: true };
     this.#address = new RateLimiterSQLite({ ...store, keyPrefix: 'auth-address', points: limits.authPerAddressPerMinute, duration: 60 });
     this.#account = new RateLimiterSQLite({

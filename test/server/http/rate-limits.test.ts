@@ -110,4 +110,15 @@ describe('per-account publish limits: a burst, then a steady rate', () => {
     const rows = await reg.deps.db.kysely.selectFrom('throttles').select('key').execute();
     expect(rows.map((r) => r.key)).toContain('new-designs:rhea');
   }, 60_000);
+
+  it('counters whose window has ended are swept when the throttles start', async () => {
+    reg = await makeRegistry();
+    await reg.deps.db.kysely.insertInto('throttles').values([
+      { key: 'versions:old', points: 3, expire: 1 },
+      { key: 'versions:live', points: 1, expire: Number.MAX_SAFE_INTEGER },
+    ]).execute();
+    new SqlThrottles(reg.deps.db, GENEROUS_RATE_LIMITS);
+    const keys = (await reg.deps.db.kysely.selectFrom('throttles').select('key').execute()).map((r) => r.key);
+    expect(keys).toEqual(['versions:live']);
+  });
 });

@@ -139,12 +139,21 @@ export async function packState(gitdir: string): Promise<{ packs: number; loose:
  * than `packEvery` packs or any loose object, a geometric repack (with a bitmap) is queued behind
  * it, so clones stream from few packs and repack work stays proportional to what is new.
  */
+/** Longest a read waits for a repack, or a repack for reads, before going ahead (then the read's retry covers it). */
+const GATE_WAIT_MS = 2_000;
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+
 export class RepoPool {
   readonly queue = new KeyedQueue();
   private readonly caches = new Map<string, object>();
   private readonly repacking = new Set<string>();
   /** Repos already repacked for their loose objects: what is left loose is unreachable, and stays. */
   private readonly looseDone = new Set<string>();
+
+  /** Reads in flight per repo, and the gate a repack holds while it deletes merged packs. */
+  private readonly readers = new Map<string, number>();
+  private readonly drainWaiters = new Map<string, Array<() => void>>();
+  private readonly gates = new Map<string, Promise<void>>();
 
   /** `packEvery` 0 = never repack by itself. */
   constructor(private readonly packEvery: number, readonly fsync = true) {}
@@ -165,12 +174,47 @@ export class RepoPool {
    * fails with anything but an OhwError is retried once with a fresh cache.
    */
   async read<T>(gitdir: string, fn: (ctx: RepoCtx) => Promise<T>): Promise<T> {
+    // A repack deletes the packs it merged; isomorphic-git lists the packs, then reads them, so a
+    // read must not overlap that. Reads wait for a running repack (bounded: a read nested in a
+    // read never deadlocks), and a repack waits for the reads in flight (see exclusive()).
+    const gate = this.gates.get(gitdir);
+    if (gate) await Promise.race([gate, sleep(GATE_WAIT_MS)]);
+    this.readers.set(gitdir, (this.readers.get(gitdir) ?? 0) + 1);
     try {
-      return await fn(this.ctx(gitdir));
-    } catch (e) {
-      if (isOhwError(e)) throw e;
-      this.dropCache(gitdir);
-      return fn(this.ctx(gitdir));
+      try {
+        return await fn(this.ctx(gitdir));
+      } catch (e) {
+        if (isOhwError(e)) throw e;
+        this.dropCache(gitdir);
+        return await fn(this.ctx(gitdir));
+      }
+    } finally {
+      const left = (this.readers.get(gitdir) ?? 1) - 1;
+      if (left > 0) this.readers.set(gitdir, left);
+      else {
+        this.readers.delete(gitdir);
+        for (const wake of this.drainWaiters.get(gitdir)?.splice(0) ?? []) wake();
+      }
+    }
+  }
+
+  /** Run `fn` with new reads held back and the reads in flight finished (each wait bounded). */
+  private async exclusive<T>(gitdir: string, fn: () => Promise<T>): Promise<T> {
+    let open!: () => void;
+    this.gates.set(gitdir, new Promise<void>((r) => (open = r)));
+    try {
+      if (this.readers.get(gitdir)) {
+        const drained = new Promise<void>((r) => {
+          const list = this.drainWaiters.get(gitdir) ?? [];
+          list.push(r);
+          this.drainWaiters.set(gitdir, list);
+        });
+        await Promise.race([drained, sleep(GATE_WAIT_MS)]);
+      }
+      return await fn();
+    } finally {
+      this.gates.delete(gitdir);
+      open();
     }
   }
 
@@ -199,22 +243,24 @@ export class RepoPool {
 
   /** Inside the queue: repack, then drop the cache (the pack files it knew may be gone). */
   private async repackNow(gitdir: string, loose: boolean): Promise<void> {
-    try {
-      await repackGeometric(gitdir, { fsync: this.fsync, loose });
-    } finally {
-      this.dropCache(gitdir);
-    }
+    await this.exclusive(gitdir, async () => {
+      try {
+        await repackGeometric(gitdir, { fsync: this.fsync, loose });
+      } finally {
+        this.dropCache(gitdir);
+      }
+    });
   }
 
   /** `git gc [--auto]` through the repo's writer queue, then drop the cache (pack files may have changed). */
   gc(gitdir: string, full = false): Promise<void> {
-    return this.queue.run(gitdir, async () => {
+    return this.queue.run(gitdir, () => this.exclusive(gitdir, async () => {
       try {
         await gcAuto(gitdir, full);
       } finally {
         this.dropCache(gitdir);
       }
-    });
+    }));
   }
 
   idle(): Promise<void> {

@@ -24,8 +24,12 @@ import { buildsSummaryOf, offerLevelsOf } from './production/summary.ts';
 
 export { latestVisible };
 
-/** A version this very request has in hand (publish): no need to read it back from git. */
-export interface FreshVersion { version: string; files: PackageFile[]; manifest: Manifest }
+/**
+ * A version this very request has in hand (publish): no need to read it back from git, nor to
+ * pack it again. `archive` is the uploaded tar.gz, whose entries the archive reader checked to be
+ * exactly `files`, so its checksum is the published one.
+ */
+export interface FreshVersion { version: string; files: PackageFile[]; manifest: Manifest; archive?: Uint8Array }
 
 /** Mark `pkg` before its truth changes, so a crash before refreshDerived is repaired at start. */
 export async function announce(deps: Deps, pkg: string): Promise<void> {
@@ -77,7 +81,7 @@ export async function refreshDerived(deps: Deps, pkg: string, message = `update 
 async function summarize(deps: Deps, pkg: string, record: VersionRecord, fresh?: FreshVersion): Promise<VersionSummary> {
   const files = fresh?.files ?? await deps.designs.readFiles(pkg, record.version);
   const manifest = fresh?.manifest ?? await deps.manifests.get(pkg, record.version);
-  await deps.archives.write(pkg, record.version, await writeArchive(files));
+  await deps.archives.write(pkg, record.version, fresh?.archive ?? await writeArchive(files));
   return {
     pkg,
     record,

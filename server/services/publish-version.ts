@@ -104,7 +104,7 @@ export async function publishVersion(deps: Deps, req: PublishRequest): Promise<P
     message: `${pkg} ${req.version}\n\n${manifest.summary}`,
     date: deps.now(),
   });
-  await refreshDerived(deps, pkg, `publish ${pkg}@${req.version}`, { fresh: { version: req.version, files, manifest } });
+  await refreshDerived(deps, pkg, `publish ${pkg}@${req.version}`, { fresh: { version: req.version, files, manifest, archive: req.archive } });
 
   return {
     package: pkg,

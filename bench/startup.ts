@@ -56,7 +56,7 @@ async function makeDataDir(count: number): Promise<string> {
       if (i % 500 === 499) process.stdout.write(`  published ${i + 1}/${count} (${((i + 1) / ((performance.now() - t0) / 1000)).toFixed(1)}/s)\n`);
     }
   };
-  await worker();
+  await Promise.all([worker(), worker(), worker()]);
   await deps.search.close();
   await deps.db.close();
   fs.writeFileSync(path.join(dir, 'complete'), new Date().toISOString());

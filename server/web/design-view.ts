@@ -11,6 +11,8 @@ import { dependentsOf, type DependentsReport } from '../services/dependents.ts';
 import { readForks, type ForksView } from '../services/upstream-changes.ts';
 import { certificationsOf } from '../services/certification.ts';
 import { listBuilds } from '../services/production/builds.ts';
+import { designProducers } from '../services/production/producers.ts';
+import { offersOfDesign } from '../services/production/offers.ts';
 import type { PackageRead } from '../services/package-read.ts';
 import { renderMarkdown } from './markdown.ts';
 import { rasterContentType, rasterTypeOf } from './raster.ts';
@@ -29,6 +31,9 @@ export interface DesignView {
   forks: ForksView;
   certifications: Awaited<ReturnType<typeof certificationsOf>>;
   builds: Awaited<ReturnType<typeof listBuilds>>;
+  /** Producers whose profile covers this version, counted per region; undefined for a yanked version. */
+  capableByRegion?: Record<string, number>;
+  offers?: Awaited<ReturnType<typeof offersOfDesign>>['offers'];
 }
 
 /** Images shown on the page: the declared photos first, then other raster files; at most 6. */
@@ -57,13 +62,17 @@ export async function readmeOf(deps: Deps, pkg: string, version: VersionRead): P
 export async function designView(deps: Deps, raw: string, versionId: string, batch: number): Promise<DesignView> {
   const version = await readVersion(deps, raw, versionId);
   const pkgName = version.package;
-  const [pkg, readmeHtml, dependents, forks, certifications, builds] = await Promise.all([
+  // The production network answers for usable (non-yanked) versions only: none is shown otherwise.
+  const unusable = () => undefined;
+  const [pkg, readmeHtml, dependents, forks, certifications, builds, producers, offers] = await Promise.all([
     readDesign(deps, pkgName),
     readmeOf(deps, pkgName, version),
     dependentsOf(deps, pkgName),
     readForks(deps, pkgName),
     certificationsOf(deps, pkgName),
     listBuilds(deps, pkgName, version.version),
+    designProducers(deps, pkgName, { version: version.version }).catch(unusable),
+    offersOfDesign(deps, pkgName).catch(unusable),
   ]);
   const files = new Set(version.files.map((f) => f.path));
   const photos = (version.manifest.docs.photos ?? []).filter((p) => files.has(p) && rasterTypeOf(p));
@@ -76,6 +85,8 @@ export async function designView(deps: Deps, raw: string, versionId: string, bat
     if (data && rasterContentType(p, data)) images.push(p);
   }
   const view: DesignView = { pkg, version, readmeHtml, images, batch, dependents, forks, certifications, builds };
+  if (producers) view.capableByRegion = producers.capableByRegion;
+  if (offers) view.offers = offers.offers;
   try {
     view.bom = await bomOfVersion(deps, pkgName, version.version, { batch });
   } catch (e) {

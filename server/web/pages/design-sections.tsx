@@ -229,3 +229,28 @@ export function Builds({ view }: { view: DesignView }) {
     </section>
   );
 }
+
+const LEVELS: Array<[level: string, what: string]> = [
+  ['product', 'finished units'], ['production', 'training or a kit to make it'], ['distribution', 'a licence to produce at scale'],
+];
+
+/** Who can make it where, and who offers it at which of the three product levels. */
+export function MakeLocally({ view }: { view: DesignView }) {
+  const regions = Object.entries(view.capableByRegion ?? {}).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  const offers = view.offers ?? {};
+  const pkg = view.version.package;
+  return (
+    <section aria-labelledby="local-h">
+      <h2 id="local-h">Make it locally</h2>
+      {regions.length
+        ? <p>Producers whose facilities cover this version: {regions.map(([r, n], i) => <>{i ? ', ' : ''}{r} ({n})</>)}. <a href={`/api/v1/designs/${pkg}/producers`}>Who, and how near</a>.</p>
+        : <p class="muted">No producer profile covers this version yet.</p>}
+      <dl class="facts">
+        {LEVELS.map(([level, what]) => {
+          const list = (offers[level] ?? []) as Array<{ account: string; facility: string }>;
+          return <><dt>{level} <span class="muted">({what})</span></dt><dd>{list.length ? list.map((o, i) => <>{i ? ', ' : ''}<a href={`/accounts/${o.account}`}>{o.account}</a> ({o.facility})</>) : <span class="muted">no offers</span>}</dd></>;
+        })}
+      </dl>
+    </section>
+  );
+}

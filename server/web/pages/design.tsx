@@ -3,7 +3,7 @@ import type { DesignView } from '../design-view.ts';
 import type { Viewer } from '../render.ts';
 import { BomSection } from './bom.tsx';
 import {
-  Builds, Certification, Commands, Files, Images, Licences, Lineage, MaturityFacts, Production, SupplyChain, Versions, WhereUsed,
+  Builds, Certification, Commands, Files, Images, Licences, Lineage, MaturityFacts, Production, SupplyChain, Versions, WhereUsed, MakeLocally,
 } from './design-sections.tsx';
 import { Csrf, Layout, Notice } from './layout.tsx';
 import { NotProvided, ProvenanceSection } from './provenance.tsx';
@@ -86,6 +86,7 @@ export function DesignPage(props: { view: DesignView; viewer: Viewer | undefined
             <Versions view={view} />
             <Lineage view={view} />
             <WhereUsed view={view} />
+            <MakeLocally view={view} />
             <Builds view={view} />
           </aside>
         </div>

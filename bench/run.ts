@@ -12,6 +12,7 @@ import { benchRatios } from './ratios.ts';
 import { benchRegistry } from './registry.ts';
 import { benchSearch } from './search.ts';
 import { benchStartup } from './startup.ts';
+import { benchSearchMemory } from './search-memory.ts';
 import { benchValidate } from './validate.ts';
 import { benchWeb } from './web.ts';
 
@@ -25,6 +26,7 @@ const BENCHES: Array<[name: string, run: () => Promise<void>]> = [
   ['ratios', () => benchRatios()],
   ['web', () => benchWeb()],
   ['startup', () => benchStartup()],
+  ['search-memory', () => benchSearchMemory()],
   ['import', () => benchImport()],
   ['production', () => benchProduction()],
 ];

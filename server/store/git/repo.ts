@@ -141,6 +141,8 @@ export async function packState(gitdir: string): Promise<{ packs: number; loose:
  */
 /** Longest a read waits for a repack, or a repack for reads, before going ahead (then the read's retry covers it). */
 const GATE_WAIT_MS = 2_000;
+/** Pauses before each retry of a failed read (the first retry is immediate). */
+const READ_RETRY_PAUSES_MS = [0, 150, 600];
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
 export class RepoPool {
@@ -171,7 +173,7 @@ export class RepoPool {
   /**
    * Run a read. Reads are not queued behind writers; the one thing that can pull objects from
    * under them is gc (loose objects pruned into a new pack, old packs deleted). So a read that
-   * fails with anything but an OhwError is retried once with a fresh cache.
+   * fails with anything but an OhwError is retried with a fresh cache (READ_RETRY_PAUSES_MS).
    */
   async read<T>(gitdir: string, fn: (ctx: RepoCtx) => Promise<T>): Promise<T> {
     // A repack deletes the packs it merged; isomorphic-git lists the packs, then reads them, so a
@@ -181,12 +183,17 @@ export class RepoPool {
     if (gate) await Promise.race([gate, sleep(GATE_WAIT_MS)]);
     this.readers.set(gitdir, (this.readers.get(gitdir) ?? 0) + 1);
     try {
-      try {
-        return await fn(this.ctx(gitdir));
-      } catch (e) {
-        if (isOhwError(e)) throw e;
-        this.dropCache(gitdir);
-        return await fn(this.ctx(gitdir));
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await fn(this.ctx(gitdir));
+        } catch (e) {
+          // Packs may have moved (a repack here, or by another instance on the same data dir):
+          // try again with a fresh cache, after a pause that outlasts a repack. A read that still
+          // fails is the repository's damage, for the caller to report.
+          if (isOhwError(e) || attempt >= READ_RETRY_PAUSES_MS.length) throw e;
+          this.dropCache(gitdir);
+          if (READ_RETRY_PAUSES_MS[attempt]) await sleep(READ_RETRY_PAUSES_MS[attempt]!);
+        }
       }
     } finally {
       const left = (this.readers.get(gitdir) ?? 1) - 1;

@@ -46,6 +46,8 @@ describe('temporary files left by a crash are removed at start', () => {
     expect((await readdir(join(repo, 'objects/pack'))).sort()).toEqual(packsBefore);
     expect(await readdir(join(dataDir, 'designs/acme'))).toEqual(['widget.git']);
     expect((await store.publish('acme/widget', publishInput('2.0.0'))).version).toBe('2.0.0');
+    // The repack queued behind that publish writes packs: let it finish before looking (and before the folder is removed).
+    await store.idle();
     realGit(['-C', repo, 'fsck', '--full', '--strict', '--no-dangling']);
     expect(await sweepTemporaries(dataDir)).toEqual([]);
   });

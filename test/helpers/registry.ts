@@ -59,12 +59,15 @@ export async function makeRegistry(opts: { limits?: Partial<PackageLimits>; quor
     },
     async cleanup() {
       for (const d of reopened.splice(0)) {
+        for (const store of [d.designs, d.index] as Array<{ idle?: () => Promise<void> }>) await store.idle?.();
         await d.search.close();
         await d.db.close();
       }
+      // Repacks queued behind the last writes still write packs: let them finish first.
+      for (const store of [deps.designs, deps.index] as Array<{ idle?: () => Promise<void> }>) await store.idle?.();
       await deps.search.close();
       await deps.db.close();
-      await fs.promises.rm(dataDir, { recursive: true, force: true });
+      await fs.promises.rm(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     },
   };
 }

@@ -61,6 +61,25 @@ export async function versionSummary(deps: Deps, raw: string, version: string): 
   return repaired;
 }
 
+/**
+ * The version read as JSON text, rendered once per state of its package: versions are immutable
+ * and the package read (which carries the yank state) is stored, so an unchanged package text
+ * means an unchanged version read.
+ */
+export async function versionJsonText(deps: Deps, raw: string, version: string): Promise<string> {
+  const pkg = designName(raw);
+  const key = `${pkg}@${version}`;
+  const packageText = await deps.derived.packageJson(pkg);
+  const hit = deps.state.versionReads.get(key);
+  if (hit && packageText !== undefined && hit.packageText === packageText) return hit.body;
+  const body = JSON.stringify(await readVersion(deps, pkg, version));
+  // Kept only when the package did not change while the read was rendered.
+  if (packageText !== undefined && (await deps.derived.packageJson(pkg)) === packageText) {
+    deps.state.versionReads.set(key, { packageText, body });
+  }
+  return body;
+}
+
 /** GET …/versions/:version — manifest, file list with sizes and hashes, checksum, git ids. */
 export async function readVersion(deps: Deps, raw: string, version: string) {
   const { pkg, record, manifest, files } = await versionSummary(deps, raw, version);

@@ -1,3 +1,5 @@
+import { LRUCache } from 'lru-cache';
+
 /**
  * What services keep between requests for one registry: write queues and derived lookup maps.
  * It lives in `deps` (built with the adapters), never in module variables, so two registries in
@@ -14,6 +16,17 @@ export interface ServiceState {
   certificationsByDesign?: Promise<Map<string, string[]>>;
   /** upstream → its forks; built once from the index's per-design meta files, kept current by noteFork. */
   forksByUpstream?: Promise<Map<string, Set<string>>>;
+  /**
+   * Rendered version reads (`pkg@version` → body), each with the package read it was made from:
+   * a version read embeds the yank state, so an entry is used only while that text is unchanged.
+   */
+  versionReads: LRUCache<string, { packageText: string; body: string }>;
 }
 
-export const newServiceState = (): ServiceState => ({ certificationQueue: Promise.resolve() });
+/** Version reads kept rendered; each is a few kilobytes. */
+const VERSION_READS = 2_000;
+
+export const newServiceState = (): ServiceState => ({
+  certificationQueue: Promise.resolve(),
+  versionReads: new LRUCache({ max: VERSION_READS }),
+});

@@ -3,7 +3,7 @@ import { OhwError } from '../../../schema/errors.ts';
 import { writeArchive } from '../../../schema/archive.ts';
 import type { Deps } from '../../services/deps.ts';
 import { publishVersion } from '../../services/publish-version.ts';
-import { packageJsonText, readVersion, readVersionFile, versionSummary } from '../../services/read-design.ts';
+import { packageJsonText, readVersionFile, versionJsonText, versionSummary } from '../../services/read-design.ts';
 import { setYanked } from '../../services/yank-version.ts';
 import { changeOwners } from '../../services/owners.ts';
 import { requireActor } from '../auth.ts';
@@ -39,7 +39,7 @@ export function designRoutes(deps: Deps): Router {
 
   r.get('/designs/:owner/:name/versions/:version', async (req, res) => {
     // Not immutable as a whole: the yank flag can change. Revalidate with the ETag.
-    res.set('Cache-Control', 'no-cache').json(await readVersion(deps, pkgOf(req), req.params.version!));
+    res.type('application/json').set('Cache-Control', 'no-cache').send(await versionJsonText(deps, pkgOf(req), req.params.version!));
   });
 
   r.get('/designs/:owner/:name/versions/:version/archive', async (req, res, next) => {

@@ -1,5 +1,6 @@
 /** DerivedStore in the operational database (tables/derived.ts). */
 import type { Kysely, Transaction } from 'kysely';
+import { LRUCache } from 'lru-cache';
 import type { IndexEntry } from '../../../schema/bom/where-used.ts';
 import { documentDigest, type SearchDocument } from '../../domain/search-document.ts';
 import type { DerivedPackage, DerivedStore, VersionRecord, VersionSummary } from '../ports.ts';
@@ -8,9 +9,17 @@ import type { Tables } from './tables.ts';
 
 const WATERMARK = 'derived_index_head';
 
+/** Package reads kept in memory (the hot read path); the rows stay the truth. */
+const HOT_PACKAGES = 20_000;
+
 export class SqlDerivedStore implements DerivedStore {
   readonly #k: Kysely<Tables>;
   readonly #now: () => Date;
+  /**
+   * One server process writes a data dir (server.lock), and every write of a package read goes
+   * through save()/remove() here, which update this cache in the same step: it cannot go stale.
+   */
+  readonly #hot = new LRUCache<string, string>({ max: HOT_PACKAGES });
 
   constructor(db: Database, now: () => Date = () => new Date()) {
     this.#k = db.kysely;
@@ -32,11 +41,16 @@ export class SqlDerivedStore implements DerivedStore {
   }
 
   async packageJson(pkg: string): Promise<string | undefined> {
-    return (await this.#k.selectFrom('design_packages').select('package_json').where('pkg', '=', pkg).executeTakeFirst())?.package_json;
+    const hot = this.#hot.get(pkg);
+    if (hot !== undefined) return hot;
+    const text = (await this.#k.selectFrom('design_packages').select('package_json').where('pkg', '=', pkg).executeTakeFirst())?.package_json;
+    if (text !== undefined) this.#hot.set(pkg, text);
+    return text;
   }
 
   async save(p: DerivedPackage, newVersions: VersionSummary[], watermark?: string): Promise<void> {
     const now = this.#now().toISOString();
+    const packageText = JSON.stringify(p.packageJson);
     await this.#k.transaction().execute(async (trx) => {
       for (const v of newVersions) {
         await trx.insertInto('design_versions').values({
@@ -55,7 +69,7 @@ export class SqlDerivedStore implements DerivedStore {
         await trx.updateTable('design_dependencies').set({ yanked: 1 }).where('dependent', '=', p.pkg).where('dependent_version', 'in', p.yanked).execute();
       }
       const row = {
-        package_json: JSON.stringify(p.packageJson),
+        package_json: packageText,
         search_doc_json: p.searchDoc ? JSON.stringify(p.searchDoc) : null,
         search_doc_digest: p.searchDoc ? documentDigest(p.searchDoc) : null,
         latest: p.latest,
@@ -66,9 +80,11 @@ export class SqlDerivedStore implements DerivedStore {
       await trx.deleteFrom('derived_pending').where('pkg', '=', p.pkg).execute();
       if (watermark) await setMeta(trx, WATERMARK, watermark);
     });
+    this.#hot.set(p.pkg, packageText);
   }
 
   async remove(pkg: string, watermark?: string): Promise<void> {
+    this.#hot.delete(pkg);
     await this.#k.transaction().execute(async (trx) => {
       await trx.deleteFrom('design_versions').where('pkg', '=', pkg).execute();
       await trx.deleteFrom('design_dependencies').where('dependent', '=', pkg).execute();

@@ -44,6 +44,17 @@ describe('stored at publish', () => {
     expect(read.body.versions[0]).toMatchObject({ version: '1.0.0', yanked: true, yank: { by: 'alice', reason: 'hinge cracks under load' } });
   });
 
+  it('serves a version read rendered once, and renders it again when a yank changes the package', async () => {
+    const url = '/api/v1/designs/alice/lamp/versions/1.0.0';
+    const first = await request(reg.app).get(url);
+    expect(first.body.yanked).toBe(false);
+    expect((await request(reg.app).get(url)).text).toBe(first.text);
+    expect(reg.deps.state.versionReads.has('alice/lamp@1.0.0')).toBe(true);
+    await request(reg.app).post(`${url}/yank`).set('Authorization', `Bearer ${alice}`).send({ reason: 'recalled' });
+    const after = await request(reg.app).get(url);
+    expect(after.body).toMatchObject({ yanked: true, yank: { reason: 'recalled' } });
+  });
+
   it('answers 304 to a package read whose ETag the client already has', async () => {
     const first = await request(reg.app).get('/api/v1/designs/alice/lamp');
     expect(first.headers.etag).toBeTruthy();

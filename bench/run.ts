@@ -24,7 +24,7 @@ const BENCHES: Array<[name: string, run: () => Promise<void>]> = [
   ['clone', () => benchClone()],
   ['publish', () => benchPublish()],
   ['ratios', () => benchRatios()],
-  ['web', () => benchWeb()],
+  ['web', async () => { await benchWeb(); }],
   ['startup', () => benchStartup()],
   ['search-memory', () => benchSearchMemory()],
   ['import', () => benchImport()],

@@ -7,8 +7,8 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import type { ArchiveStore } from './ports.ts';
+import { writeFileDurably } from './durable-file.ts';
 
 export class FsArchiveStore implements ArchiveStore {
   readonly #root: string;
@@ -33,28 +33,9 @@ export class FsArchiveStore implements ArchiveStore {
   }
 
   async write(pkg: string, version: string, bytes: Uint8Array): Promise<void> {
-    const file = this.filePath(pkg, version);
-    const dir = path.dirname(file);
-    await fs.mkdir(dir, { recursive: true });
-    await fs.mkdir(this.#staging, { recursive: true });
     // Staged in one folder beside the archives (same file system, so the rename is atomic):
     // the start sweeps that folder alone, whatever the number of designs.
-    const tmp = path.join(this.#staging, `${randomBytes(8).toString('hex')}.tmp`);
-    const fh = await fs.open(tmp, 'w', 0o644);
-    try {
-      await fh.writeFile(bytes);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    try {
-      await fs.rename(tmp, file);
-    } catch (e) {
-      await fs.rm(tmp, { force: true });
-      throw e;
-    }
-    const d = await fs.open(dir, 'r');
-    try { await d.sync(); } finally { await d.close(); }
+    await writeFileDurably(this.filePath(pkg, version), bytes, this.#staging);
   }
 
   async remove(pkg: string): Promise<void> {

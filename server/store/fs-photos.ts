@@ -4,10 +4,11 @@
  * file, fsync, rename) so a crash never leaves a torn photo under its final name. Type and size
  * are checked before a photo reaches this store (server/services/build-photos.ts).
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { PhotoRef, PhotoStore, PhotoType } from './production-port.ts';
+import { writeFileDurably } from './durable-file.ts';
 
 const EXT: Record<PhotoType, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' };
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -26,19 +27,7 @@ export class FsPhotoStore implements PhotoStore {
   async put(bytes: Uint8Array, type: PhotoType): Promise<PhotoRef> {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const file = this.#file(sha256, type);
-    const dir = path.dirname(file);
-    await fs.mkdir(dir, { recursive: true });
-    const tmp = path.join(dir, `.tmp-${randomBytes(6).toString('hex')}`);
-    const fh = await fs.open(tmp, 'w', 0o644);
-    try {
-      await fh.writeFile(bytes);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await fs.rename(tmp, file);
-    const d = await fs.open(dir, 'r');
-    try { await d.sync(); } finally { await d.close(); }
+    await writeFileDurably(file, bytes);
     return { sha256, type, size: bytes.byteLength };
   }
 

@@ -74,8 +74,13 @@ async function main(): Promise<void> {
   await ensureAdmin(deps.accounts, { dataDir: config.dataDir, adminToken: config.adminToken, log });
   const headRepair = (deps.index as { repaired?: HeadRepair }).repaired;
   if (headRepair) log(`index: ${headRepair.problem}; restored to ${headRepair.restored} (${headRepair.kept} commits of history kept); derived files are replayed from the design repositories`);
-  const gitSwept = await sweepTemporaries(config.dataDir);
-  if (gitSwept.length) log(`removed ${gitSwept.length} temporary git file(s) left by an interrupted write: ${gitSwept.slice(0, 10).join(', ')}`);
+  // Before serving: the repositories whose writes a crash may have interrupted (pending designs).
+  // Everything else is swept in the background after listen, older files only.
+  const startedAt = Date.now();
+  const reportSwept = (swept: string[]) => {
+    if (swept.length) log(`removed ${swept.length} temporary git file(s) left by an interrupted write: ${swept.slice(0, 10).join(', ')}`);
+  };
+  reportSwept(await sweepTemporaries(config.dataDir, { only: await deps.derived.pending() }));
   const swept = await deps.archives.sweep();
   if (swept) log(`removed ${swept} temporary archive file(s) left by an interrupted write`);
   // The embedded engine's saved index first, so the designs replayed below update it in place.
@@ -98,6 +103,7 @@ async function main(): Promise<void> {
     log(`registry listening on ${url}  (try: curl ${url}/api/v1/health)`);
     // In the background: a damaged repository is named in the log and answers INTEGRITY.
     void checkRepositoriesAtStart(config.dataDir, deps.designs, log);
+    void sweepTemporaries(config.dataDir, { olderThan: startedAt }).then(reportSwept, (e: Error) => log(`background sweep failed: ${e.message}`));
   });
   let stopping = false;
   const stop = () => {

@@ -13,17 +13,37 @@
  */
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
-import { designsDir } from './paths.ts';
+import { designsDir, indexRepoPath } from './paths.ts';
 import { listRepositories } from './integrity.ts';
 
-export async function sweepTemporaries(dataDir: string): Promise<string[]> {
+export interface SweepOptions {
+  /**
+   * Only these designs' repositories (and index.git, and half-created repos): the designs whose
+   * writes a crash may have interrupted — every writer marks a design pending before it writes.
+   * Keeps the start-up independent of the number of designs.
+   */
+  only?: readonly string[];
+  /**
+   * Remove only what is older than this time (ms): a sweep running beside this process's own
+   * writes (after listen) then never touches a lock or temporary file that one of them made.
+   */
+  olderThan?: number;
+}
+
+export async function sweepTemporaries(dataDir: string, opts: SweepOptions = {}): Promise<string[]> {
   const removed: string[] = [];
   const rm = async (p: string, label: string) => {
+    if (opts.olderThan !== undefined) {
+      const st = await fsp.lstat(p).catch(() => undefined);
+      if (!st || st.mtimeMs >= opts.olderThan) return;
+    }
     await fsp.rm(p, { recursive: true, force: true });
     removed.push(label);
   };
   const root = designsDir(dataDir);
-  for (const owner of await fsp.readdir(root).catch(() => [] as string[])) {
+  const only = opts.only && new Set(opts.only);
+  const owners = only ? [...new Set([...only].map((pkg) => pkg.split('/')[0]!))] : await fsp.readdir(root).catch(() => [] as string[]);
+  for (const owner of owners) {
     for (const e of await fsp.readdir(join(root, owner)).catch(() => [] as string[])) {
       if (e.startsWith('.tmp-')) await rm(join(root, owner, e), `designs/${owner}/${e}`);
     }
@@ -31,7 +51,10 @@ export async function sweepTemporaries(dataDir: string): Promise<string[]> {
   for (const e of await fsp.readdir(dataDir).catch(() => [] as string[])) {
     if (e.startsWith('.tmp-index.git')) await rm(join(dataDir, e), e);
   }
-  for (const { label, gitdir } of await listRepositories(dataDir)) {
+  const repos = only
+    ? [{ label: 'index.git', gitdir: indexRepoPath(dataDir) }, ...[...only].map((pkg) => ({ label: pkg, gitdir: join(root, `${pkg}.git`) }))]
+    : await listRepositories(dataDir);
+  for (const { label, gitdir } of repos) {
     const packDir = join(gitdir, 'objects', 'pack');
     for (const f of await fsp.readdir(packDir).catch(() => [] as string[])) {
       if (f.startsWith('tmp_') || f.startsWith('.tmp-')) await rm(join(packDir, f), `${label}: objects/pack/${f}`);

@@ -51,4 +51,20 @@ describe('temporary files left by a crash are removed at start', () => {
     realGit(['-C', repo, 'fsck', '--full', '--strict', '--no-dangling']);
     expect(await sweepTemporaries(dataDir)).toEqual([]);
   });
+
+  it('at start sweeps only the designs a crash may have interrupted; beside a running server, only what is older than its start', async () => {
+    const store = new GitDesignStore({ dataDir });
+    await store.create('acme/widget', initialState(), alice);
+    await store.create('acme/gadget', initialState(), alice);
+    await store.idle();
+    const widget = store.repoPath('acme/widget');
+    const gadget = store.repoPath('acme/gadget');
+    await writeFile(join(widget, 'refs/tags/v1.0.0.lock'), '');
+    await writeFile(join(gadget, 'refs/tags/v1.0.0.lock'), '');
+    // Only the pending design is swept before serving.
+    expect(await sweepTemporaries(dataDir, { only: ['acme/widget'] })).toEqual(['acme/widget: refs/tags/v1.0.0.lock']);
+    // A lock made after the server started (an in-flight write) is left alone by the background sweep.
+    expect(await sweepTemporaries(dataDir, { olderThan: Date.now() - 60_000 })).toEqual([]);
+    expect(await sweepTemporaries(dataDir, { olderThan: Date.now() + 1_000 })).toEqual(['acme/gadget: refs/tags/v1.0.0.lock']);
+  });
 });

@@ -18,6 +18,12 @@ const describe = (r: RunView) =>
   (r.yourCommitment ? `you:       ${r.yourCommitment.units} unit(s) committed\n` : '') +
   r.transitions.map((t) => `  ${t.at}  ${t.from ?? '—'} → ${t.to}  (${t.actor})\n`).join('');
 
+/** A run as the user asked for it: JSON, or the short description. */
+function show(r: RunView, f: { json?: boolean }): void {
+  if (f.json) printJson(r);
+  else process.stdout.write(describe(r));
+}
+
 export function runCommands(program: Command): void {
   const run = program.command('run').description('community production runs');
   run
@@ -38,16 +44,14 @@ export function runCommands(program: Command): void {
       const body: Record<string, unknown> = { package: pkg, version: range, region: f.region, minQuantity: Number(f.min), unitPrice: Number(f.price), currency: f.currency, deadline: f.deadline };
       if (f.facility) body.facility = f.facility;
       const r = await client.json<RunView>('POST', '/runs', body);
-      if (f.json) return printJson(r);
-      process.stdout.write(describe(r));
+      show(r, f);
     });
   run
     .command('show <id>')
     .option('--json', 'machine-readable result')
     .action(async (id: string, f: { json?: boolean }, cmd: Command) => {
       const r = await clientFor(cmd).json<RunView>('GET', `/runs/${encodeURIComponent(id)}`);
-      if (f.json) return printJson(r);
-      process.stdout.write(describe(r));
+      show(r, f);
     });
   run
     .command('commit <id>')
@@ -57,8 +61,7 @@ export function runCommands(program: Command): void {
       const client = clientFor(cmd);
       client.requireToken();
       const r = await client.json<RunView>('POST', `/runs/${encodeURIComponent(id)}/commit`, {});
-      if (f.json) return printJson(r);
-      process.stdout.write(describe(r));
+      show(r, f);
     });
   run
     .command('advance <id> <action>')
@@ -69,7 +72,6 @@ export function runCommands(program: Command): void {
       const client = clientFor(cmd);
       client.requireToken();
       const r = await client.json<RunView>('POST', `/runs/${encodeURIComponent(id)}/${action}`, {});
-      if (f.json) return printJson(r);
-      process.stdout.write(describe(r));
+      show(r, f);
     });
 }

@@ -25,6 +25,8 @@ export interface TarEntryHeader {
   name: string;
   type: string;
   size: number;
+  /** Permission bits of the ustar header (0 when the field is empty or malformed). */
+  mode: number;
   /** A directory entry: type `5`, or type `0` with a name ending in `/`. */
   directory: boolean;
 }
@@ -114,20 +116,37 @@ export class TarHeaderScanner {
   private filled = 0;
   /** Bytes of entry data (and padding) still to pass over. */
   private skip = 0;
+  /** Of `skip`, the bytes that are the current file's data (the rest is padding). */
+  private dataLeft = 0;
   private ext: { type: string; name: string; size: number; buf: Uint8Array; got: number } | undefined;
   private pax: Map<string, string> | undefined;
   private longName: string | undefined;
   private ended = false;
   /** Offset of the end-of-archive block, for messages. */
   private offset = 0;
+  /** Mode field of the last ustar header read (the entry's own, after any extended headers). */
+  private mode = 0;
 
-  constructor(private readonly onEntry: (e: TarEntryHeader) => void, private readonly refuse: Refuse) {}
+  /**
+   * `onData`, when given, receives each regular file's data, in order, right after `onEntry` for
+   * it: slices of the pushed chunks (not copies), so the caller keeps them only as long as needed.
+   */
+  constructor(
+    private readonly onEntry: (e: TarEntryHeader) => void,
+    private readonly refuse: Refuse,
+    private readonly onData?: (data: Uint8Array) => void,
+  ) {}
 
   push(chunk: Uint8Array): void {
     let i = 0;
     while (i < chunk.length) {
       if (this.skip > 0) {
         const n = Math.min(this.skip, chunk.length - i);
+        if (this.dataLeft > 0) {
+          const take = Math.min(n, this.dataLeft);
+          this.dataLeft -= take;
+          this.onData?.(chunk.subarray(i, i + take));
+        }
         this.skip -= n;
         i += n;
         this.offset += n;
@@ -205,6 +224,7 @@ export class TarHeaderScanner {
     }
     const size = parseTarNumber(b, 124, 12);
     if (size === undefined) throw this.refuse(headerName, 'has a malformed size field');
+    this.mode = parseTarNumber(b, 100, 8) ?? 0;
 
     if (EXTENDED.has(type)) {
       if (size > MAX_EXTENDED_HEADER_BYTES) throw this.refuse(headerName, `has an extended header larger than ${MAX_EXTENDED_HEADER_BYTES} bytes`);
@@ -262,7 +282,8 @@ export class TarHeaderScanner {
     if (!ENTRY_TYPES.has(type)) throw this.refuse(name, `unsupported tar entry type "${type}"`);
     const directory = type === '5' || (type === '0' && name.endsWith('/'));
     if (directory && size > 0) throw this.refuse(name, `is a directory entry that declares ${size} bytes of data`);
-    this.onEntry({ name, type, size, directory });
+    this.onEntry({ name, type, size, mode: this.mode, directory });
     this.skip = directory ? 0 : padded(size);
+    this.dataLeft = directory ? 0 : size;
   }
 }

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { createGzip, gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { extract as tarExtract, pack as tarPack, type Header } from 'tar-stream';
-import { ARCHIVE_MTIME, readArchive, writeArchive } from '../../schema/archive.ts';
+import { ARCHIVE_MTIME, ONE_PASS_BYTES, readArchive, writeArchive } from '../../schema/archive.ts';
 import { DEFAULT_LIMITS, MAX_GITATTRIBUTES_BYTES, type PackageFile, type PackageLimits } from '../../schema/package-rules.ts';
 import { OhwError, type ErrorCode } from '../../schema/errors.ts';
 import { refusalOf } from '../helpers/refusal.ts';
@@ -136,6 +136,17 @@ describe('readArchive accepts', () => {
     expect(files.find((f) => f.path === 'run')?.executable).toBe(true);
     expect(files.find((f) => f.path === 'other')?.executable).toBe(true);
     expect(files.find((f) => f.path === 'design.yaml')?.executable).toBeUndefined();
+  });
+
+  it(`an archive with more than ${ONE_PASS_BYTES / MiB} MiB of data (checked whole first, then read) gives every byte back`, async () => {
+    const big = (seed: number) => Buffer.from(Array.from({ length: 15 * MiB / 4 }, (_, i) => (i * 2654435761 + seed) >>> 0).flatMap((n) => [n & 255, (n >> 8) & 255, (n >> 16) & 255, n >>> 24]));
+    const parts = [big(1), big(2), big(3)];
+    const files = await readArchive(await tgz([manifest(), ...parts.map((data, i) => file(`cad/part-${i}.bin`, data, { mode: 0o755 }))]));
+    expect(files.map((f) => f.path)).toEqual(['cad/part-0.bin', 'cad/part-1.bin', 'cad/part-2.bin', 'design.yaml']);
+    for (const [i, data] of parts.entries()) {
+      expect(files[i]!.data.equals(data)).toBe(true);
+      expect(files[i]!.executable).toBe(true);
+    }
   });
 });
 

@@ -144,7 +144,7 @@ describe('readArchive accepts', () => {
     const files = await readArchive(await tgz([manifest(), ...parts.map((data, i) => file(`cad/part-${i}.bin`, data, { mode: 0o755 }))]));
     expect(files.map((f) => f.path)).toEqual(['cad/part-0.bin', 'cad/part-1.bin', 'cad/part-2.bin', 'design.yaml']);
     for (const [i, data] of parts.entries()) {
-      expect(files[i]!.data.equals(data)).toBe(true);
+      expect(Buffer.compare(files[i]!.data, data)).toBe(0);
       expect(files[i]!.executable).toBe(true);
     }
   });

@@ -1,6 +1,9 @@
 /**
  * Read-only git smart HTTP: `git clone http://host/git/<owner>/<name>.git` and
- * `git clone http://host/git/index.git`, served by spawning the stock `git http-backend` (CGI).
+ * `git clone http://host/git/index.git`, served by spawning `git upload-pack --stateless-rpc`
+ * directly, with what `git http-backend` would add around it done here (headers, the v0
+ * `# service=` line, gzip bodies). http-backend itself only makes v2's capability advertisement,
+ * once per router (git-cgi.ts).
  *
  * What is served, exactly:
  *   GET  /git/<owner>/<name>.git/info/refs?service=git-upload-pack   ref advertisement
@@ -20,21 +23,24 @@
  * The child runs with a minimal environment (no ambient GIT_*, no system/global config),
  * `http.getanyfile=false` and no want by bare hash (CHILD_CONFIG for v0; in v2 git does not
  * enforce that, so wants that are not ref tips are refused by the bridge: git-wants.ts), in its
- * own process group
- * (git-cgi.ts). A damaged design repository answers 500 naming the design. Responses are written
- * raw (CGI status + headers, body streamed with back-pressure): no Express etag or JSON here.
+ * own process group (git-child.ts). A damaged design repository answers 500 naming the design; a
+ * git child failing before its first byte answers 500 naming the repository (never its path).
+ * Responses are written raw (http-backend's headers, git's bytes streamed with back-pressure):
+ * no Express etag or JSON here.
  */
-import { spawn as nodeSpawn, execFile, execFileSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { spawn as nodeSpawn, execFileSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { basename, dirname, join } from 'node:path';
 import { Router, type Request } from 'express';
 import { isOhwError } from '../../schema/errors.ts';
 import { parsePackageName } from '../../schema/names.ts';
 import type { Deps } from '../services/deps.ts';
-import { gitBridgeStats, installExitHook, parseCgiHeaders, plain, serve } from './git-cgi.ts';
+import { captureCgi } from './git-cgi.ts';
+import { gitBridgeStats, gitHeaders, installExitHook, plain, serve } from './git-child.ts';
 import { refTips } from './git-wants.ts';
 import { lsRefs, parseLsRefs } from './git-ls-refs.ts';
 
-export { gitBridgeStats, parseCgiHeaders, type GitBridgeStats } from './git-cgi.ts';
+export { parseCgiHeaders } from './git-cgi.ts';
+export { gitBridgeStats, type GitBridgeStats } from './git-child.ts';
 
 export interface GitBridgeOptions {
   /** Git children (advertisements + upload-packs) running at once; more get 503. Default 8. */
@@ -43,9 +49,9 @@ export interface GitBridgeOptions {
   timeoutMs?: number;
   /** Largest (decompressed) upload-pack request body accepted. Default 16 MiB. */
   maxRequestBytes?: number;
-  /** Absolute path of `git-http-backend`; default `$(git --exec-path)/git-http-backend`. */
+  /** Absolute path of `git-http-backend` (v2 capabilities only); default `$(git --exec-path)/git-http-backend`. */
   httpBackend?: string;
-  /** Injectable for tests. */
+  /** Injectable for tests: starts every `git upload-pack` child (command `git`). */
   spawn?: (command: string, args: string[], options: SpawnOptions) => ChildProcess;
 }
 
@@ -126,52 +132,73 @@ export function gitRouter(deps: Pick<Deps, 'designs' | 'index' | 'log'>, opts: G
       GIT_CONFIG_NOSYSTEM: '1',
       GIT_CONFIG_GLOBAL: '/dev/null',
       GIT_TERMINAL_PROMPT: '0',
-      GIT_PROJECT_ROOT: dirname(target.gitdir),
-      PATH_INFO: `/${basename(target.gitdir)}/${endpoint}`,
-      GIT_HTTP_EXPORT_ALL: '1',
-      REQUEST_METHOD: req.method,
-      QUERY_STRING: query,
-      REMOTE_ADDR: req.socket.remoteAddress ?? '',
       ...configEnv(CHILD_CONFIG),
     };
-    if (endpoint === 'git-upload-pack') env.CONTENT_TYPE = 'application/x-git-upload-pack-request';
-    const length = req.headers['content-length'];
-    // A gzip body is inflated here, so its length is unknown: http-backend then reads to EOF.
-    if (endpoint === 'git-upload-pack' && !gzip && length !== undefined && /^\d{1,12}$/.test(length)) env.CONTENT_LENGTH = length;
     if (typeof protocol === 'string') env.GIT_PROTOCOL = protocol;
+    const v2 = typeof protocol === 'string' && /(^|:)version=2(:|$)/.test(protocol);
+    const child = { env, spawn, timeoutMs, maxRequestBytes, label: target.label, log: deps.log };
 
-    const tips = endpoint === 'git-upload-pack' ? await refTips(target.gitdir, peeled) : undefined;
-    // Protocol v2's info/refs is only the server's capabilities — the same bytes for every repo
-    // (same git, same CHILD_CONFIG) — so it is made once and answered from memory: a clone then
-    // costs two git children instead of three.
-    if (endpoint === 'info/refs' && typeof protocol === 'string' && /(^|:)version=2(:|$)/.test(protocol)) {
-      v2Advert ??= captureCgi(opts.httpBackend ?? httpBackendPath(), env).then((r) => (r.status === 200 && r.body.subarray(4, 14).toString('latin1') === 'version 2\n' ? r : undefined), () => undefined);
-      const advert = await v2Advert;
-      if (advert) {
-        res.writeHead(200, { 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff', ...advert.headers, 'Content-Length': String(advert.body.length) });
-        return void res.end(advert.body);
+    if (endpoint === 'info/refs') {
+      // Protocol v2's info/refs is only the server's capabilities — the same bytes for every repo
+      // (same git, same CHILD_CONFIG) — so http-backend makes it once and it is answered from
+      // memory: a clone then costs one git child (the fetch) instead of three.
+      if (v2) {
+        v2Advert ??= captureCgi(opts.httpBackend ?? httpBackendPath(), {
+          ...env,
+          GIT_PROJECT_ROOT: dirname(target.gitdir),
+          PATH_INFO: `/${basename(target.gitdir)}/info/refs`,
+          GIT_HTTP_EXPORT_ALL: '1',
+          REQUEST_METHOD: 'GET',
+          QUERY_STRING: 'service=git-upload-pack',
+        }).then((r) => (r.status === 200 && r.body.subarray(4, 14).toString('latin1') === 'version 2\n' ? r : undefined), () => undefined);
+        const advert = await v2Advert;
+        if (advert) {
+          res.writeHead(200, { ...gitHeaders(ADVERTISEMENT), 'Content-Length': String(advert.body.length) });
+          return void res.end(advert.body);
+        }
+        v2Advert = undefined;
       }
-      v2Advert = undefined;
+      // What http-backend does for this GET, without it: v0 prefixes git's advertisement with
+      // the service line and a flush; v2 (when the capture above failed) is git's bytes alone.
+      return serve(req, res, {
+        ...child,
+        args: ['upload-pack', '--stateless-rpc', '--advertise-refs', target.gitdir],
+        contentType: ADVERTISEMENT,
+        prefix: v2 ? undefined : SERVICE_LINE,
+      });
     }
 
     // A small v2 request is read first: `ls-refs` is answered from the refs in process
     // (git-ls-refs.ts), anything else goes on to git with the bytes already read.
+    const length = req.headers['content-length'];
     let body: Buffer | undefined;
-    if (endpoint === 'git-upload-pack' && !gzip && typeof protocol === 'string' && /(^|:)version=2(:|$)/.test(protocol) && length !== undefined && /^\d{1,5}$/.test(length) && Number(length) <= 65_536) {
+    if (!gzip && v2 && length !== undefined && /^\d{1,5}$/.test(length) && Number(length) <= 65_536) {
       body = await readBody(req, Number(length));
       if (!body) return plain(res, 400, 'the request body is incomplete\n');
       const lsRequest = parseLsRefs(body);
       const answer = lsRequest ? await lsRefs(target.gitdir, lsRequest, peeled) : undefined;
       if (answer) {
-        res.writeHead(200, { 'Content-Type': 'application/x-git-upload-pack-result', 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff', 'Content-Length': String(answer.length) });
+        res.writeHead(200, { ...gitHeaders(RESULT), 'Content-Length': String(answer.length) });
         return void res.end(answer);
       }
     }
 
-    serve(req, res, { backend: opts.httpBackend ?? httpBackendPath(), env, gzip, spawn, timeoutMs, maxRequestBytes, label: target.label, log: deps.log, tips, body });
+    // The fetch: `git upload-pack` itself, no http-backend in between (one exec fewer per clone).
+    // The ref tips are read while it starts; the request reaches it once they are known.
+    serve(req, res, {
+      ...child,
+      args: ['upload-pack', '--stateless-rpc', target.gitdir],
+      contentType: RESULT,
+      input: { gzip, tips: refTips(target.gitdir, peeled), body },
+    });
   });
   return router;
 }
+
+const ADVERTISEMENT = 'application/x-git-upload-pack-advertisement';
+const RESULT = 'application/x-git-upload-pack-result';
+/** What http-backend writes before a v0 advertisement: `# service=git-upload-pack` and a flush. */
+const SERVICE_LINE = Buffer.from('001e# service=git-upload-pack\n0000', 'latin1');
 
 async function resolveTarget(deps: Pick<Deps, 'designs' | 'index'>, m: RegExpExecArray): Promise<Target | undefined> {
   if (m[3] === 'index') return { gitdir: deps.index.repoPath(), label: 'index.git' };
@@ -200,22 +227,6 @@ function readBody(req: Request, length: number): Promise<Buffer | undefined> {
     req.once('end', () => resolve(got === length ? Buffer.concat(chunks) : undefined));
     req.once('error', () => resolve(undefined));
     req.once('close', () => { if (!req.readableEnded) resolve(undefined); });
-  });
-}
-
-/** Run http-backend once to completion (a GET: no request body) and parse its CGI answer. */
-function captureCgi(backend: string, env: Record<string, string>): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    execFile(backend, [], { env, encoding: 'buffer', maxBuffer: 1024 * 1024, timeout: 30_000 }, (err, stdout) => {
-      if (err) return reject(err);
-      const out = stdout as Buffer;
-      const crlf = out.indexOf('\r\n\r\n');
-      const lf = out.indexOf('\n\n');
-      const [end, skip] = crlf >= 0 && (lf < 0 || crlf < lf) ? [crlf, 4] : [lf, 2];
-      if (end < 0) return reject(new Error('no CGI headers'));
-      const { status, headers } = parseCgiHeaders(out.subarray(0, end).toString('latin1'));
-      resolve({ status, headers, body: out.subarray(end + skip) });
-    });
   });
 }
 

@@ -58,10 +58,10 @@ export function parseLsRefs(body: Buffer): LsRefsRequest | undefined {
 
 /** The response body (pkt-lines and a flush), or undefined when the repository is not plain enough. */
 export async function lsRefs(gitdir: string, req: LsRefsRequest, peeled: Map<string, string | null>): Promise<Buffer | undefined> {
-  const refs = await readRefs(gitdir);
+  const [refs, headFile] = await Promise.all([readRefs(gitdir), fsp.readFile(join(gitdir, 'HEAD'), 'utf8').catch(() => '')]);
   const match = (name: string) => req.prefixes.length === 0 || req.prefixes.some((p) => name.startsWith(p));
   let out = '';
-  const head = (await fsp.readFile(join(gitdir, 'HEAD'), 'utf8').catch(() => '')).trim();
+  const head = headFile.trim();
   const symref = /^ref: (refs\/\S+)$/.exec(head)?.[1];
   if (!symref) return undefined; // a detached HEAD: leave it to git
   const headOid = refs.get(symref);
@@ -95,14 +95,16 @@ async function readRefs(gitdir: string): Promise<Map<string, string>> {
     const m = /^([0-9a-f]{40}) (refs\/\S+)$/.exec(line);
     if (m) refs.set(m[2]!, m[1]!);
   }
+  // All files read at once, not one after the other: one at a time cost ~0.3 ms a ref (5 ms for
+  // a design of 15 versions, on every clone).
   const walk = async (dir: string, rel: string): Promise<void> => {
-    for (const e of await fsp.readdir(dir, { withFileTypes: true }).catch(() => [])) {
-      if (e.isDirectory()) await walk(join(dir, e.name), `${rel}/${e.name}`);
-      else if (e.isFile() && !e.name.endsWith('.lock')) {
-        const v = (await fsp.readFile(join(dir, e.name), 'utf8').catch(() => '')).trim();
-        if (/^[0-9a-f]{40}$/.test(v)) refs.set(`${rel}/${e.name}`, v);
-      }
-    }
+    const entries = await fsp.readdir(dir, { withFileTypes: true }).catch(() => []);
+    await Promise.all(entries.map(async (e) => {
+      if (e.isDirectory()) return walk(join(dir, e.name), `${rel}/${e.name}`);
+      if (!e.isFile() || e.name.endsWith('.lock')) return;
+      const v = (await fsp.readFile(join(dir, e.name), 'utf8').catch(() => '')).trim();
+      if (/^[0-9a-f]{40}$/.test(v)) refs.set(`${rel}/${e.name}`, v);
+    }));
   };
   await walk(join(gitdir, 'refs'), 'refs');
   return refs;

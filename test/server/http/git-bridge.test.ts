@@ -2,7 +2,7 @@
  * The git bridge against the real `git` client: `git clone` over HTTP from an in-process server on
  * a loopback port. Every git command here runs asynchronously — the server lives in this process.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn as nodeSpawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -236,7 +236,8 @@ describe('only what a ref reaches is served', () => {
     });
     expect(res.body.toString('latin1')).toContain(`ERR upload-pack: not our ref ${secret}`);
     expect(res.body.includes(Buffer.from('PACK'))).toBe(false);
-    fs.rmSync(path.join(gitdir, 'objects', secret.slice(0, 2), secret.slice(2)));
+    // force: the store's maintenance may already have rolled the loose leftover into a pack.
+    fs.rmSync(path.join(gitdir, 'objects', secret.slice(0, 2), secret.slice(2)), { force: true });
   });
 
   it('answers 500 naming a design whose repository is damaged; other designs still clone', async () => {
@@ -425,6 +426,147 @@ describe('children are bounded and never outlive their request', () => {
     const groups = gitBridgeStats().recentGroups.slice(-1);
     expect(await until(() => gitBridgeStats().active === before.active)).toBe(true);
     expect(await until(() => survivors(groups).length === 0)).toBe(true);
+  });
+});
+
+describe('git upload-pack runs directly (no git http-backend in between)', () => {
+  type Spawned = { command: string; args: string[] };
+  let spawned: Spawned[];
+  let direct: { server: http.Server; base: string };
+  let broken: { server: http.Server; base: string };
+
+  /** `git http-backend` itself, as a CGI: status, headers (lowercase) and body. */
+  function httpBackend(gitdir: string, method: string, pathInfo: string, query: string, protocol?: string, body?: Buffer): { headers: Record<string, string>; body: Buffer } {
+    const backend = path.join(execFileSync('git', ['--exec-path'], { encoding: 'utf8' }).trim(), 'git-http-backend');
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '/usr/bin:/bin', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null',
+      GIT_PROJECT_ROOT: path.dirname(gitdir), PATH_INFO: `/${path.basename(gitdir)}/${pathInfo}`, GIT_HTTP_EXPORT_ALL: '1',
+      REQUEST_METHOD: method, QUERY_STRING: query,
+    };
+    if (protocol) env.GIT_PROTOCOL = protocol;
+    if (body) {
+      env.CONTENT_TYPE = 'application/x-git-upload-pack-request';
+      env.CONTENT_LENGTH = String(body.length);
+    }
+    const out = execFileSync(backend, [], { env, input: body ?? Buffer.alloc(0) });
+    const end = out.indexOf('\r\n\r\n');
+    const headers: Record<string, string> = {};
+    for (const line of out.subarray(0, end).toString('latin1').split('\r\n')) {
+      const at = line.indexOf(':');
+      headers[line.slice(0, at).toLowerCase()] = line.slice(at + 1).trim();
+    }
+    return { headers, body: out.subarray(end + 4) };
+  }
+  const cgiHeaders = (h: http.IncomingHttpHeaders) => ({ 'content-type': h['content-type'], 'cache-control': h['cache-control'], expires: h.expires, pragma: h.pragma });
+
+  beforeAll(async () => {
+    spawned = [];
+    const record: GitBridgeOptions['spawn'] = (command, args, o) => {
+      spawned.push({ command, args });
+      return nodeSpawn(command, args, o);
+    };
+    let app = express();
+    app.use('/git', gitRouter(reg.deps, { spawn: record }));
+    direct = await listen(app);
+    // Every child pointed at a repository that does not exist: git fails before its first byte.
+    app = express();
+    app.use('/git', gitRouter(reg.deps, { spawn: (command, args, o) => nodeSpawn(command, [...args.slice(0, -1), path.join(work, 'no-such-repo.git')], o) }));
+    broken = await listen(app);
+  });
+  afterAll(async () => {
+    for (const s of [direct, broken]) await new Promise((r) => s.server.close(r));
+  });
+
+  it('clones over protocol v2 and v0 spawning only `git upload-pack --stateless-rpc`', async () => {
+    const gitdir = reg.deps.designs.repoPath('alice/lamp');
+    for (const version of ['2', '0']) {
+      spawned.length = 0;
+      const dir = path.join(work, `lamp-direct-v${version}`);
+      const r = await git(['-c', `protocol.version=${version}`, 'clone', `${direct.base}/git/alice/lamp.git`, dir]);
+      expect(r.stderr, `protocol v${version}`).not.toMatch(/fatal|error/i);
+      expect(r.code, `protocol v${version}`).toBe(0);
+      expect((await git(['tag', '--list'], dir)).stdout.trim().split('\n')).toContain('v1.1.0');
+      expect((await git(['fsck', '--no-dangling'], dir)).code).toBe(0);
+      expect(spawned.map((s) => s.command)).not.toContain(expect.stringMatching(/http-backend/));
+      expect(spawned.every((s) => s.command === 'git' && s.args[0] === 'upload-pack' && s.args[1] === '--stateless-rpc' && s.args.at(-1) === gitdir)).toBe(true);
+      // v2: the capabilities come from memory and ls-refs is answered in process, so the fetch is
+      // the only child; v0: the advertisement, then the fetch.
+      expect(spawned.map((s) => s.args.slice(1, -1).join(' ')), `protocol v${version}`).toEqual(version === '2' ? ['--stateless-rpc'] : ['--stateless-rpc --advertise-refs', '--stateless-rpc']);
+    }
+  });
+
+  it('answers info/refs with the bytes and headers git http-backend sends (v0 and v2)', async () => {
+    for (const [repo, gitdir] of [['alice/lamp', reg.deps.designs.repoPath('alice/lamp')], ['index', reg.deps.index.repoPath()]] as const) {
+      for (const protocol of [undefined, 'version=2']) {
+        const r = await raw(`/git/${repo}.git/info/refs?service=git-upload-pack`, { headers: protocol ? { 'Git-Protocol': protocol } : {} }, direct.base);
+        const cgi = httpBackend(gitdir, 'GET', 'info/refs', 'service=git-upload-pack', protocol);
+        expect(r.status).toBe(200);
+        expect(cgiHeaders(r.headers), `${repo} ${protocol}`).toEqual(cgi.headers);
+        expect(r.headers['x-content-type-options']).toBe('nosniff');
+        expect(r.body.toString('latin1'), `${repo} ${protocol}`).toBe(cgi.body.toString('latin1'));
+      }
+    }
+  });
+
+  it('answers a fetch with the headers and bytes git http-backend sends', async () => {
+    const gitdir = reg.deps.designs.repoPath('alice/lamp');
+    const record = await reg.deps.designs.version('alice/lamp', '1.0.0');
+    // no-progress: the progress lines (side band 2) depend on timing.
+    const body = Buffer.from(`${pkt(`want ${record!.commit} side-band-64k ofs-delta no-progress\n`)}0000${pkt('done\n')}`);
+    const r = await raw('/git/alice/lamp.git/git-upload-pack', {
+      method: 'POST', body, headers: { 'Content-Type': 'application/x-git-upload-pack-request', 'Content-Length': String(body.length) },
+    }, direct.base);
+    const cgi = httpBackend(gitdir, 'POST', 'git-upload-pack', '', undefined, body);
+    expect(r.status).toBe(200);
+    expect(cgiHeaders(r.headers)).toEqual(cgi.headers);
+    expect(r.headers['x-content-type-options']).toBe('nosniff');
+    // The same answer: NAK, then a pack of the same objects on side band 1 (the pack's bytes may
+    // differ: the store's maintenance can repack between the two requests).
+    const demux = (b: Buffer) => {
+      const lines: string[] = [];
+      const band1: Buffer[] = [];
+      for (let at = 0; at + 4 <= b.length; ) {
+        const len = Number.parseInt(b.toString('latin1', at, at + 4), 16);
+        if (len === 0) { lines.push('flush'); at += 4; continue; }
+        if (b[at + 4] === 1) band1.push(b.subarray(at + 5, at + len));
+        else lines.push(b.toString('latin1', at + 4, at + len));
+        at += len;
+      }
+      const pack = Buffer.concat(band1);
+      return { lines, magic: pack.toString('latin1', 0, 4), objects: pack.readUInt32BE(8) };
+    };
+    expect(demux(r.body)).toEqual(demux(cgi.body));
+    expect(demux(r.body).magic).toBe('PACK');
+  });
+
+  it('answers an empty v2 request (a flush alone) with an empty 200, as git does', async () => {
+    const r = await raw('/git/alice/lamp.git/git-upload-pack', {
+      method: 'POST', body: Buffer.from('0000'),
+      headers: { 'Content-Type': 'application/x-git-upload-pack-request', 'Git-Protocol': 'version=2', 'Content-Length': '4' },
+    }, direct.base);
+    expect(r.status).toBe(200);
+    expect(r.headers['content-type']).toBe('application/x-git-upload-pack-result');
+    expect(r.body.length).toBe(0);
+  });
+
+  it('answers 500 naming the repository, never its path, when git fails before its first byte', async () => {
+    const before = gitBridgeStats();
+    const record = await reg.deps.designs.version('alice/lamp', '1.0.0');
+    const body = wantRequest(record!.commit);
+    for (const [p, opts] of [
+      ['/git/alice/lamp.git/git-upload-pack', { method: 'POST', body, headers: { 'Content-Type': 'application/x-git-upload-pack-request', 'Content-Length': String(body.length) } }],
+      ['/git/alice/lamp.git/info/refs?service=git-upload-pack', {}],
+    ] as const) {
+      const r = await raw(p, opts, broken.base);
+      expect(r.status, p).toBe(500);
+      expect(r.body.toString(), p).toContain('alice/lamp');
+      expect(r.body.toString(), p).not.toContain(work);
+      expect(r.body.toString(), p).not.toContain(reg.dataDir);
+    }
+    expect(await until(() => gitBridgeStats().active === before.active)).toBe(true);
+    const clone = await git(['clone', '--quiet', `${broken.base}/git/alice/lamp.git`, path.join(work, 'lamp-broken')]);
+    expect(clone.code).not.toBe(0);
+    expect(clone.stderr).not.toContain(work);
   });
 });
 

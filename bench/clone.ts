@@ -64,6 +64,9 @@ export async function benchClone(): Promise<void> {
     if (n > 0) photos[n % photos.length] = { path: photos[n % photos.length]!.path, data: crypto.randomBytes(95_000) }; // a new photo each version
     await publishVersion(deps, { pkg: 'ose/power-cube', version, archive: await writeArchive(files), actor });
   }
+  // The store's maintenance (a repack behind the last publish) settles first: a clone racing it
+  // would time the repack, and the repo is then the one pack with a bitmap it serves from.
+  await (deps.designs as { idle?: () => Promise<void> }).idle?.();
   const gitdir = deps.designs.repoPath('ose/power-cube');
   const repoBytes = await du(gitdir);
 

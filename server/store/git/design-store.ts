@@ -23,8 +23,9 @@
  * them as ONE pack (pack-writer.ts) and then moves the refs in one `update-ref` transaction
  * (repo.ts writeObjectsAndRefs): the tag by compare-and-swap against "does not exist", `main`
  * along with it. A lost race deletes its pack. With `fsync` (the default) the pack, the refs and
- * their folders are on disk before a publish resolves. Repos are repacked geometrically behind
- * writes, with a bitmap, so clones stream from few packs.
+ * their folders are on disk before a publish resolves. Once a repo's writes pause, it is made one
+ * pack with a bitmap (geometric roll-ups above 64 MiB), so a clone streams a pack as it is
+ * (repo.ts RepoPool).
  *
  * Concurrency: one writer process per data dir is the deployment rule; inside it writes to a repo
  * go through a FIFO queue. Correctness across processes does not depend on that rule: refs change
@@ -46,7 +47,7 @@ import { PackBuilder } from './pack-writer.ts';
 import { readRef, runGit, ZERO_OID } from './real-git.ts';
 import { RepoPool, backoff, conflict, createRepoAtomically, isRepo, writeObjectsAndRefs } from './repo.ts';
 import { META_REF, ensureNewline, firstLine, readState, stateCommit } from './state-ref.ts';
-import { VersionRecords, isStoreVersion, tagMessage } from './version-tags.ts';
+import { VersionRecords, compareVersions, isStoreVersion, tagMessage } from './version-tags.ts';
 
 export { META_REF } from './state-ref.ts';
 export { tagMessage, parseTagMessage } from './version-tags.ts';
@@ -173,6 +174,8 @@ export class GitDesignStore implements DesignStore {
       this.pool.afterWrite(gitdir);
       const record: VersionRecord = { version, tag, commit, tree, publishedAt: isoOf(who), meta };
       this.records.remember(gitdir, record);
+      const list = [...existing, record].sort((a, b) => compareVersions(a.version, b.version));
+      await this.answers.prime(`${gitdir}\0versions`, join(gitdir, 'refs', 'tags'), list);
       return structuredClone(record);
     });
   }
@@ -230,6 +233,7 @@ export class GitDesignStore implements DesignStore {
         const result = await writeObjectsAndRefs(gitdir, objects, [{ ref: META_REF, newOid: commit, expected: head }], firstLine(message), { fsync: this.pool.fsync });
         if (result.ok) {
           this.pool.afterWrite(gitdir);
+          await this.answers.prime(`${gitdir}\0state`, join(gitdir, META_REF), structuredClone(next));
           return structuredClone(next);
         }
         await backoff(attempt);

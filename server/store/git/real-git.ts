@@ -138,3 +138,15 @@ export async function repackGeometric(gitdir: string, opts: GitRunOptions & { lo
   if (opts.loose) await runGit(gitdir, ['repack', '-d', '-q'], undefined, opts);
   await runGit(gitdir, ['repack', '-d', '-q', '--geometric=2', '--write-midx', '--write-bitmap-index'], undefined, opts);
 }
+
+/**
+ * Everything into one pack with a reachability bitmap (`git repack -a -d -b`): a clone then
+ * reuses the pack as it is. `-k` keeps unreachable objects (appended to the pack): another
+ * process may have written its pack and not yet moved its ref, and those objects must survive.
+ * Deltas and compressed data already in packs are reused, so after the first time this costs
+ * about what the new objects cost.
+ */
+export async function repackAll(gitdir: string, opts: GitRunOptions = {}): Promise<void> {
+  // git also removes a multi-pack index (and its bitmap) left by an earlier geometric roll-up.
+  await runGit(gitdir, ['repack', '-a', '-d', '-k', '-b', '-q'], undefined, opts);
+}

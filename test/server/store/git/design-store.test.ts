@@ -177,6 +177,8 @@ describe('GitDesignStore on disk', () => {
     expect(creates.filter((c) => c === 'NAME_TAKEN')).toHaveLength(3);
     const names = Array.from({ length: 12 }, (_, i) => `owner${i}`);
     await Promise.all(names.map((n, i) => stores[i % 4]!.updateState('acme/widget', (st) => ({ ...st, owners: [...st.owners, n] }), alice, `add ${n}`)));
+    // Each instance's maintenance (a repack, one process at a time) runs now; nothing may be lost to it.
+    await Promise.all(stores.map((s) => s.idle()));
     expect((await store.state('acme/widget')).owners).toEqual(expect.arrayContaining(names));
     expect(realGit(['-C', store.repoPath('acme/widget'), 'rev-list', '--count', 'refs/meta/registry']).trim()).toBe('13');
     const publishes = await Promise.all(stores.map((s, i) => codeOf(s.publish('acme/widget', publishInput('1.0.0', samplePackage(`s${i}`))))));

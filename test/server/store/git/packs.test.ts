@@ -1,13 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GitDesignStore } from '../../../../server/store/git/design-store.ts';
 import { GitIndexStore } from '../../../../server/store/git/index-store.ts';
-import { PACKS_BEFORE_REPACK } from '../../../../server/store/git/repo.ts';
 import { alice, initialState, normalize, publishInput, realGit, samplePackage, tempDataDir } from './helpers.ts';
 
-describe('objects are written as packs and repacked behind writes', () => {
+describe('objects are written as packs and repacked once writes pause', () => {
   let dataDir: string;
   let cleanup: () => Promise<void>;
   beforeEach(async () => {
@@ -35,20 +34,53 @@ describe('objects are written as packs and repacked behind writes', () => {
     realGit(['-C', gitdir, 'fsck', '--full', '--strict', '--no-dangling']);
   });
 
-  it('rolls packs up (geometric repack with a bitmap) so a repo never holds many packs', async () => {
+  it('consolidates a small repository into one pack with a bitmap once its writes pause (a clone reuses it whole)', async () => {
     const store = new GitDesignStore({ dataDir });
     await store.create('acme/widget', initialState(), alice);
     for (let i = 0; i < 12; i++) {
       await store.publish('acme/widget', publishInput(`1.${i}.0`));
-      await store.idle();
+      if (i % 4 === 3) await store.idle();
     }
+    await store.idle();
     const gitdir = store.repoPath('acme/widget');
-    expect((await packFiles(gitdir)).length).toBeLessThanOrEqual(PACKS_BEFORE_REPACK + 1);
-    expect((await readdir(join(gitdir, 'objects/pack'))).some((f) => f.endsWith('.bitmap'))).toBe(true);
+    const files = await readdir(join(gitdir, 'objects/pack'));
+    expect(await packFiles(gitdir)).toHaveLength(1);
+    expect(files.filter((f) => f.endsWith('.bitmap'))).toEqual([(await packFiles(gitdir))[0]!.replace(/\.pack$/, '.bitmap')]);
+    expect(files).not.toContain('multi-pack-index');
     expect(looseCount(gitdir)).toBe(0);
     // Reads through the same store keep working across the repacks (its caches were dropped).
     expect(normalize(await store.readFiles('acme/widget', '1.3.0'))).toEqual(normalize(samplePackage('1.3.0')));
     expect((await store.versions('acme/widget')).length).toBe(12);
+    realGit(['-C', gitdir, 'fsck', '--full', '--strict', '--no-dangling']);
+  });
+
+  it('leaves a repository alone while another process holds its maintenance lock, and takes over a lock left by a crash', async () => {
+    const store = new GitDesignStore({ dataDir });
+    await store.create('acme/widget', initialState(), alice);
+    const gitdir = store.repoPath('acme/widget');
+    const lock = join(gitdir, 'ohw-maintenance.lock');
+    await writeFile(lock, '');
+    await store.publish('acme/widget', publishInput('1.0.0'));
+    await store.idle();
+    expect(await packFiles(gitdir)).toHaveLength(2);
+    const old = new Date(Date.now() - 11 * 60_000);
+    await utimes(lock, old, old);
+    await store.publish('acme/widget', publishInput('1.1.0'));
+    await store.idle();
+    expect(await packFiles(gitdir)).toHaveLength(1);
+    expect((await readdir(gitdir)).includes('ohw-maintenance.lock')).toBe(false);
+  });
+
+  it('rolls a repository up geometrically, with a multi-pack bitmap, when asked to maintain it', async () => {
+    const store = new GitDesignStore({ dataDir, gcEvery: 0 });
+    await store.create('acme/widget', initialState(), alice);
+    for (let i = 0; i < 6; i++) await store.publish('acme/widget', publishInput(`1.${i}.0`));
+    const gitdir = store.repoPath('acme/widget');
+    expect(await packFiles(gitdir)).toHaveLength(7);
+    await store.maintain('acme/widget');
+    expect((await packFiles(gitdir)).length).toBeLessThan(7);
+    expect((await readdir(join(gitdir, 'objects/pack'))).some((f) => f.endsWith('.bitmap'))).toBe(true);
+    expect((await store.versions('acme/widget')).length).toBe(6);
     realGit(['-C', gitdir, 'fsck', '--full', '--strict', '--no-dangling']);
   });
 
@@ -75,7 +107,7 @@ describe('objects are written as packs and repacked behind writes', () => {
       await index.idle();
     }
     expect(looseCount(index.repoPath())).toBe(0);
-    expect((await packFiles(index.repoPath())).length).toBeLessThanOrEqual(PACKS_BEFORE_REPACK + 1);
+    expect(await packFiles(index.repoPath())).toHaveLength(1);
     expect(await index.read('designs/acme/w7.json')).toBe('{"i":7}\n');
   });
 });

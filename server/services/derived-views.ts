@@ -51,7 +51,10 @@ export async function refreshDerived(deps: Deps, pkg: string, message = `update 
     return;
   }
   const [versions, state] = await Promise.all([deps.designs.versions(pkg), deps.designs.state(pkg)]);
-  const head = await deps.index.commit(indexFiles(pkg, versions, state), REGISTRY_PERSON, message);
+  // The index commit (a git write with its fsyncs) runs while the rows are computed; the rows are
+  // saved with the head it made.
+  const indexed = deps.index.commit(indexFiles(pkg, versions, state), REGISTRY_PERSON, message);
+  indexed.catch(() => undefined); // awaited below; a failure before that must not go unhandled
   const stored = await deps.derived.storedVersions(pkg);
   const added: VersionSummary[] = [];
   for (const record of versions.filter((v) => !stored.has(v.version))) {
@@ -60,13 +63,14 @@ export async function refreshDerived(deps: Deps, pkg: string, message = `update 
   for (const v of added) deps.manifests.put(pkg, v.record.version, v.manifest);
   const doc = await searchDocumentFor(deps, pkg, versions, state);
   const latest = latestVisible(versions, state);
+  const packageJson = await buildPackageRead(deps, pkg, versions, state);
   await deps.derived.save({
     pkg,
-    packageJson: await buildPackageRead(deps, pkg, versions, state),
+    packageJson,
     searchDoc: doc ?? null,
     latest: latest?.version ?? null,
     yanked: Object.keys(state.yanked),
-  }, added, head);
+  }, added, await indexed);
   if (opts.search === false) return;
   try {
     if (doc) await deps.search.upsert([doc]);

@@ -149,6 +149,8 @@ export const MAINTAIN_AFTER_QUIET_MS = 250;
 export const MAX_WRITES_BEFORE_MAINTENANCE = 16;
 /** Repos whose packs total less than this are consolidated into one pack; larger ones geometrically. */
 export const CONSOLIDATE_UNDER_BYTES = 64 * 1024 * 1024;
+/** Repos whose isomorphic-git cache (parsed pack indexes, and the packs themselves) is kept. */
+const CACHED_REPOS = 64;
 /** Pauses before each retry of a failed read (the first retry is immediate). */
 const READ_RETRY_PAUSES_MS = [0, 150, 600, 1500];
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
@@ -180,7 +182,11 @@ export class RepoPool {
 
   ctx(gitdir: string): RepoCtx {
     let cache = this.caches.get(gitdir);
-    if (!cache) this.caches.set(gitdir, (cache = {}));
+    if (cache) this.caches.delete(gitdir); // re-inserted below: the Map's order is recency
+    else cache = {};
+    this.caches.set(gitdir, cache);
+    // isomorphic-git keeps each pack it reads whole in its cache: hold only the recent repos'.
+    if (this.caches.size > CACHED_REPOS) this.caches.delete(this.caches.keys().next().value!);
     return { gitdir, cache };
   }
 

@@ -70,6 +70,7 @@ export async function refreshDerived(deps: Deps, pkg: string, message = `update 
     searchDoc: doc ?? null,
     latest: latest?.version ?? null,
     yanked: Object.keys(state.yanked),
+    forkOf: state.forkOf?.package ?? null,
   }, added, await indexed);
   if (opts.search === false) return;
   try {
@@ -137,6 +138,16 @@ function designsIn(paths: string[]): string[] {
 }
 
 /**
+ * A package read counts its forks from the forks' own rows, so an upstream refreshed before a
+ * fork of it in the same batch (a rebuild, a replay) is refreshed once more at the end.
+ */
+async function recountForks(deps: Deps, refreshed: Set<string>, opts: { search: boolean }): Promise<void> {
+  for (const pkg of [...(await deps.derived.upstreams())].filter((p) => refreshed.has(p)).sort()) {
+    await refreshDerived(deps, pkg, `count the forks of ${pkg}`, opts);
+  }
+}
+
+/**
  * At start: bring the stored rows up to the truth without scanning every repository. With a
  * watermark, only the designs the index moved for since, and the pending ones, are replayed;
  * without one (a new database, or a rewritten index) everything is rebuilt once.
@@ -150,6 +161,7 @@ export async function syncDerived(deps: Deps): Promise<{ replayed: number; full:
   }
   const todo = new Set([...designsIn(changed), ...(await deps.derived.pending())]);
   for (const pkg of [...todo].sort()) await refreshDerived(deps, pkg, `repair derived state of ${pkg}`);
+  await recountForks(deps, todo, { search: true });
   const head = await deps.index.head();
   if (head && head !== mark) await deps.derived.setWatermark(head);
   return { replayed: todo.size, full: false };
@@ -166,6 +178,7 @@ export async function rebuildDerived(deps: Deps): Promise<{ designs: number; ver
   // Rows and index files of designs that no longer exist would be stale derived data: drop them.
   const keep = new Set(present);
   for (const pkg of await deps.derived.packages()) if (!keep.has(pkg)) await refreshDerived(deps, pkg, 'rebuild derived index', { search: false });
+  await recountForks(deps, keep, { search: false });
   const live = new Set(present.flatMap((p) => indexFiles(p, [], { owners: [], yanked: {}, createdAt: '' }).map((f) => f.path)));
   const stale = (await deps.index.list('designs/')).filter((p) => !live.has(p));
   if (stale.length) await deps.index.commit(stale.map((path) => ({ path, content: null })), REGISTRY_PERSON, 'rebuild derived index: drop stale files');

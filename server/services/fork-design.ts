@@ -5,7 +5,6 @@ import { findTooSimilar, parsePackageName } from '../../schema/names.ts';
 import type { PackageState } from '../store/ports.ts';
 import { personOf, type Actor, type Deps } from './deps.ts';
 import { announce, latestVisible, refreshDerived } from './derived-views.ts';
-import { noteFork } from './forks.ts';
 import { enforce, mayCreateIn } from '../domain/policy.ts';
 import { readDesign, requireDesign } from './read-design.ts';
 
@@ -82,8 +81,7 @@ export async function forkDesign(deps: Deps, req: ForkRequest): Promise<Awaited<
   await announce(deps, upstream);
   await deps.designs.fork(upstream, target, forkState, personOf(actor));
   await refreshDerived(deps, target, `fork ${upstream}@${forkPoint} as ${target}`);
-  await noteFork(deps, upstream, target);
-  // The upstream's package read counts its forks.
+  // The upstream's package read counts its forks (the fork's row, saved just now, names it).
   await refreshDerived(deps, upstream, `fork ${upstream}@${forkPoint} as ${target}`);
   return readDesign(deps, target);
 }

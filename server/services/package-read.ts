@@ -3,7 +3,6 @@ import { latestVisible } from '../domain/visible-versions.ts';
 import type { PackageState, VersionRecord } from '../store/ports.ts';
 import type { Deps } from './deps.ts';
 import { certificationSummary } from './certification-summary.ts';
-import { listForks } from './forks.ts';
 import { productionOfDesign } from './production/summary.ts';
 
 /**
@@ -13,7 +12,7 @@ import { productionOfDesign } from './production/summary.ts';
 export async function buildPackageRead(deps: Deps, pkg: string, versions: VersionRecord[], state: PackageState) {
   const latest = latestVisible(versions, state);
   const manifest = latest ? await deps.manifests.get(pkg, latest.version) : undefined;
-  const forks = await listForks(deps, pkg);
+  const forks = await deps.derived.forksOf(pkg);
   return {
     package: pkg,
     title: manifest?.title,

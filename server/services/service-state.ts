@@ -14,8 +14,6 @@ export interface ServiceState {
   certificationQueue: Promise<unknown>;
   /** design → its certification ids; built from the index on first use, dropped after each certification write. */
   certificationsByDesign?: Promise<Map<string, string[]>>;
-  /** upstream → its forks; built once from the index's per-design meta files, kept current by noteFork. */
-  forksByUpstream?: Promise<Map<string, Set<string>>>;
   /**
    * Rendered version reads (`pkg@version` → body), each with the package read it was made from:
    * a version read embeds the yank state, so an entry is used only while that text is unchanged.

@@ -158,6 +158,8 @@ export interface DerivedPackage {
   latest: string | null;
   /** Versions yanked now (flags the dependency edges for where-used). */
   yanked: string[];
+  /** The upstream, for a fork. */
+  forkOf: string | null;
 }
 
 /**
@@ -181,6 +183,10 @@ export interface DerivedStore {
   /** Search document id → its digest, for every design with a visible version. */
   searchDigests(): Promise<Map<string, string>>;
   packages(): Promise<string[]>;
+  /** The designs whose stored rows say they are forks of `pkg`, sorted. */
+  forksOf(pkg: string): Promise<string[]>;
+  /** Every design that has at least one fork, by the stored rows. */
+  upstreams(): Promise<Set<string>>;
   markPending(pkg: string): Promise<void>;
   pending(): Promise<string[]>;
   /** The index head that the stored rows reflect. */

@@ -74,6 +74,7 @@ export class SqlDerivedStore implements DerivedStore {
         search_doc_digest: p.searchDoc ? documentDigest(p.searchDoc) : null,
         latest: p.latest,
         updated_at: now,
+        fork_of: p.forkOf,
       };
       await trx.insertInto('design_packages').values({ pkg: p.pkg, ...row })
         .onConflict((oc) => oc.column('pkg').doUpdateSet(row)).execute();
@@ -139,6 +140,15 @@ export class SqlDerivedStore implements DerivedStore {
 
   async packages(): Promise<string[]> {
     return (await this.#k.selectFrom('design_packages').select('pkg').orderBy('pkg').execute()).map((r) => r.pkg);
+  }
+
+  async forksOf(pkg: string): Promise<string[]> {
+    return (await this.#k.selectFrom('design_packages').select('pkg').where('fork_of', '=', pkg).orderBy('pkg').execute()).map((r) => r.pkg);
+  }
+
+  async upstreams(): Promise<Set<string>> {
+    const rows = await this.#k.selectFrom('design_packages').select('fork_of').distinct().where('fork_of', 'is not', null).execute();
+    return new Set(rows.map((r) => r.fork_of!));
   }
 
   async markPending(pkg: string): Promise<void> {

@@ -122,6 +122,19 @@ describe('start-up', () => {
     expect(await rebuildDerived(reg.deps)).toEqual({ designs: 1, versions: 1 });
     expect(reg.deps.db.sqlite.prepare('select * from design_versions').all()).toEqual(before);
   });
+
+  it('counts an upstream\'s forks from the forks\' rows, also after a rebuild that reaches the upstream first', async () => {
+    const bob = await reg.account('bob');
+    expect((await request(reg.app).post('/api/v1/designs/alice/lamp/fork').set('Authorization', `Bearer ${bob}`).send({})).status).toBe(201);
+    expect((await request(reg.app).get('/api/v1/designs/alice/lamp')).body.forks).toBe(1);
+    expect(await reg.deps.derived.forksOf('alice/lamp')).toEqual(['bob/lamp']);
+    // A new database: "alice/lamp" sorts before "bob/lamp", so its first refresh sees no fork row yet.
+    reg.deps.db.sqlite.prepare('delete from design_packages').run();
+    await rebuildDerived(reg.deps);
+    expect((await request(reg.app).get('/api/v1/designs/alice/lamp')).body.forks).toBe(1);
+    expect((await request(reg.app).get('/api/v1/designs/bob/lamp')).body.forkOf).toMatchObject({ package: 'alice/lamp' });
+    expect(reg.deps.db.sqlite.prepare('select fork_of from design_packages where pkg = ?').get('bob/lamp')).toEqual({ fork_of: 'alice/lamp' });
+  });
 });
 
 describe('where-used from the stored edges', () => {

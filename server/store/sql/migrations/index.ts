@@ -9,10 +9,11 @@ import * as m002 from './002-derived.ts';
 import * as m003 from './003-web-sessions.ts';
 import * as m004 from './004-production.ts';
 import * as m005 from './005-throttles.ts';
+import * as m006 from './006-fork-of.ts';
 
 export interface Migration {
   id: string;
   up(db: Kysely<unknown>): Promise<void>;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005];
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006];

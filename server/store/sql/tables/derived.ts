@@ -28,6 +28,8 @@ export interface DerivedTables {
     search_doc_digest: string | null;
     latest: string | null;
     updated_at: string;
+    /** The design this one is a fork of (migration 006); null for an original. */
+    fork_of: string | null;
   };
   /** Sub-assembly edges recorded at publish: `dependent@dependent_version` uses `dependency@resolved`. */
   design_dependencies: {

@@ -33,6 +33,9 @@ import { readRef, runGit, ZERO_OID } from './real-git.ts';
 import { RepoPool, backoff, conflict, createRepoAtomically, isRepo, writeObjectsAndRefs } from './repo.ts';
 import { bestHistory, headProblem, type HeadRepair } from './index-repair.ts';
 
+/** index.git is made one pack while under this; above it, rolled up geometrically. */
+const INDEX_CONSOLIDATE_UNDER_BYTES = 16 * 1024 * 1024;
+
 export type { IndexChange, IndexCommit };
 
 export const INDEX_BRANCH = 'refs/heads/main';
@@ -49,7 +52,8 @@ export class GitIndexStore implements IndexStore {
   /** `gcEvery`: repack once the repo holds more than N packs (0 = never; default 4). `fsync`: see GitDesignStore. */
   constructor(opts: { dataDir: string; gcEvery?: number; fsync?: boolean }) {
     this.gitdir = indexRepoPath(resolve(opts.dataDir));
-    this.pool = new RepoPool(opts.gcEvery ?? 4, opts.fsync ?? true);
+    // One pack only while small: every publish commits here, and a full repack rewrites it all.
+    this.pool = new RepoPool(opts.gcEvery ?? 4, opts.fsync ?? true, INDEX_CONSOLIDATE_UNDER_BYTES);
   }
 
   repoPath(): string {

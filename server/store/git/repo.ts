@@ -161,9 +161,10 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref()
  * been quiet for MAINTAIN_AFTER_QUIET_MS (or has collected MAX_WRITES_BEFORE_MAINTENANCE writes):
  * a repack run right behind a write would hold back the reads and the next write of the same
  * publish stream (measured: every 4th publish waited 150–860 ms). Then a repo under
- * CONSOLIDATE_UNDER_BYTES is made one pack with a bitmap (a clone streams it verbatim, as fast as
+ * `consolidateUnder` is made one pack with a bitmap (a clone streams it verbatim, as fast as
  * a `git repack -ad` copy), and a larger one is rolled up geometrically once it holds more than
- * `packEvery` packs (the work stays proportional to what is new).
+ * `packEvery` packs (the work stays proportional to what is new). A stream of writes that never
+ * pauses gets a geometric roll-up beside it every MAX_WRITES_BEFORE_MAINTENANCE writes.
  */
 export class RepoPool {
   readonly queue = new KeyedQueue();
@@ -178,7 +179,10 @@ export class RepoPool {
   private readonly gates = new Map<string, Promise<void>>();
 
   /** `packEvery` 0 = never repack by itself. */
-  constructor(private readonly packEvery: number, readonly fsync = true) {}
+  /** Roll-ups running beside the writers during a stream of writes (see afterWrite). */
+  private readonly rolling = new Map<string, Promise<void>>();
+
+  constructor(private readonly packEvery: number, readonly fsync = true, private readonly consolidateUnder = CONSOLIDATE_UNDER_BYTES) {}
 
   ctx(gitdir: string): RepoCtx {
     let cache = this.caches.get(gitdir);
@@ -256,17 +260,34 @@ export class RepoPool {
    * Call after a successful write: (re)starts the repo's quiet timer; maintenance then runs
    * through the writer queue (so no write interleaves with it and `idle()` waits for it).
    */
-  afterWrite(gitdir: string): void {
+  afterWrite(gitdir: string, counts = true): void {
     if (this.packEvery <= 0) return;
     const entry = this.waiting.get(gitdir);
     if (entry) clearTimeout(entry.timer);
-    const writes = (entry?.writes ?? 0) + 1;
-    if (writes >= MAX_WRITES_BEFORE_MAINTENANCE) return this.maintainSoon(gitdir);
+    let writes = (entry?.writes ?? 0) + (counts ? 1 : 0);
+    if (writes >= MAX_WRITES_BEFORE_MAINTENANCE) {
+      this.rollUp(gitdir);
+      writes = 0;
+    }
     const timer = setTimeout(() => this.maintainSoon(gitdir), MAINTAIN_AFTER_QUIET_MS);
     timer.unref();
     this.waiting.set(gitdir, { timer, writes });
   }
 
+  /**
+   * During a stream of writes: a geometric roll-up beside the writers, not in their queue (the next
+   * write must not wait for it). That is safe where a full repack is not: it deletes only the packs
+   * it merged, whole, and a pack written meanwhile is neither merged nor deleted.
+   */
+  private rollUp(gitdir: string): void {
+    if (this.rolling.has(gitdir)) return;
+    const run = (async () => {
+      if ((await packState(gitdir)).packs > this.packEvery) await this.repackNow(gitdir, {});
+    })().catch(() => undefined).finally(() => this.rolling.delete(gitdir));
+    this.rolling.set(gitdir, run);
+  }
+
+  /** Once a repo is quiet: one pack when it is small (in the queue: no write in between), else a roll-up. */
   private maintainSoon(gitdir: string): void {
     const entry = this.waiting.get(gitdir);
     if (entry) clearTimeout(entry.timer);
@@ -278,22 +299,25 @@ export class RepoPool {
         this.repacking.delete(gitdir);
         const { packs, loose, bytes, bitmap } = await packState(gitdir);
         const forLoose = loose && !this.looseDone.has(gitdir);
-        if (forLoose) this.looseDone.add(gitdir);
-        if (bytes < CONSOLIDATE_UNDER_BYTES) {
-          if (packs > 1 || forLoose || (packs === 1 && !bitmap)) await this.repackNow(gitdir, { all: true });
-        } else if (packs > this.packEvery || forLoose) await this.repackNow(gitdir, { loose: forLoose });
+        let ran = true;
+        if (bytes < this.consolidateUnder) {
+          if (packs > 1 || forLoose || (packs === 1 && !bitmap)) ran = await this.repackNow(gitdir, { all: true });
+        } else if (packs > this.packEvery || forLoose) ran = await this.repackNow(gitdir, { loose: forLoose });
+        if (forLoose && ran) this.looseDone.add(gitdir);
+        // Another repack held the repo (a roll-up, or another process): look again later.
+        if (!ran) setTimeout(() => this.afterWrite(gitdir, false), 4 * MAINTAIN_AFTER_QUIET_MS).unref();
       })
       .catch(() => undefined);
   }
 
   /** A geometric repack with a bitmap through the writer queue. */
-  repack(gitdir: string, loose = true): Promise<void> {
-    return this.queue.run(gitdir, () => this.repackNow(gitdir, { loose }));
+  async repack(gitdir: string, loose = true): Promise<void> {
+    await this.queue.run(gitdir, () => this.repackNow(gitdir, { loose }));
   }
 
   /** Inside the queue: repack, then drop the cache (the pack files it knew may be gone). */
-  private async repackNow(gitdir: string, how: { loose?: boolean; all?: boolean }): Promise<void> {
-    await withMaintenanceLock(gitdir, () => this.exclusive(gitdir, async () => {
+  private async repackNow(gitdir: string, how: { loose?: boolean; all?: boolean }): Promise<boolean> {
+    return withMaintenanceLock(gitdir, () => this.exclusive(gitdir, async () => {
       try {
         await (how.all ? repackAll(gitdir, { fsync: this.fsync }) : repackGeometric(gitdir, { fsync: this.fsync, loose: how.loose }));
       } finally {
@@ -303,8 +327,8 @@ export class RepoPool {
   }
 
   /** `git gc [--auto]` through the repo's writer queue, then drop the cache (pack files may have changed). */
-  gc(gitdir: string, full = false): Promise<void> {
-    return this.queue.run(gitdir, () => withMaintenanceLock(gitdir, () => this.exclusive(gitdir, async () => {
+  async gc(gitdir: string, full = false): Promise<void> {
+    await this.queue.run(gitdir, () => withMaintenanceLock(gitdir, () => this.exclusive(gitdir, async () => {
       try {
         await gcAuto(gitdir, full);
       } finally {
@@ -316,7 +340,8 @@ export class RepoPool {
   /** Resolves when every queued write has finished and the maintenance waiting for quiet has run. */
   async idle(): Promise<void> {
     await this.queue.idle();
-    while (this.waiting.size > 0) {
+    while (this.waiting.size > 0 || this.rolling.size > 0) {
+      await Promise.all(this.rolling.values());
       for (const gitdir of [...this.waiting.keys()]) this.maintainSoon(gitdir);
       await this.queue.idle();
     }
@@ -332,7 +357,7 @@ const MAINTENANCE_LOCK_STALE_MS = 10 * 60_000;
  * O_EXCL. When another process holds it, this maintenance is skipped — that one is doing it, and
  * the next write asks again.
  */
-async function withMaintenanceLock(gitdir: string, fn: () => Promise<void>): Promise<void> {
+async function withMaintenanceLock(gitdir: string, fn: () => Promise<void>): Promise<boolean> {
   const lock = join(gitdir, 'ohw-maintenance.lock');
   const take = () => fsp.open(lock, 'wx').then((fh) => fh.close().then(() => true), (e: NodeJS.ErrnoException) => {
     if (e.code === 'EEXIST') return false;
@@ -340,12 +365,13 @@ async function withMaintenanceLock(gitdir: string, fn: () => Promise<void>): Pro
   });
   if (!(await take())) {
     const st = await fsp.stat(lock).catch(() => undefined);
-    if (st && Date.now() - st.mtimeMs < MAINTENANCE_LOCK_STALE_MS) return;
+    if (st && Date.now() - st.mtimeMs < MAINTENANCE_LOCK_STALE_MS) return false;
     await fsp.rm(lock, { force: true });
-    if (!(await take())) return;
+    if (!(await take())) return false;
   }
   try {
     await fn();
+    return true;
   } finally {
     await fsp.rm(lock, { force: true });
   }

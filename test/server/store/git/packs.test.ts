@@ -54,6 +54,19 @@ describe('objects are written as packs and repacked once writes pause', () => {
     realGit(['-C', gitdir, 'fsck', '--full', '--strict', '--no-dangling']);
   });
 
+  it('rolls packs up beside a stream of writes that never pauses, without holding the writes back', async () => {
+    const store = new GitDesignStore({ dataDir });
+    await store.create('acme/widget', initialState(), alice);
+    const gitdir = store.repoPath('acme/widget');
+    await Promise.all(Array.from({ length: 40 }, (_, i) => store.publish('acme/widget', publishInput(`1.${i}.0`))));
+    // 41 packs were written; roll-ups every 16 writes (or a pause) merged most of them.
+    expect((await packFiles(gitdir)).length).toBeLessThan(30);
+    await store.idle();
+    expect(await packFiles(gitdir)).toHaveLength(1);
+    expect((await store.versions('acme/widget')).length).toBe(40);
+    realGit(['-C', gitdir, 'fsck', '--full', '--strict', '--no-dangling']);
+  });
+
   it('leaves a repository alone while another process holds its maintenance lock, and takes over a lock left by a crash', async () => {
     const store = new GitDesignStore({ dataDir });
     await store.create('acme/widget', initialState(), alice);

@@ -94,6 +94,20 @@ describe('migrations', () => {
     expect(await migrate(db)).toEqual(MIGRATIONS.map((m) => m.id));
   });
 
+  it('006 fills the fork column of a database written before it, from the stored package reads', async () => {
+    const db = connect();
+    const before = MIGRATIONS.findIndex((m) => m.id === '006-fork-of');
+    await migrate(db, undefined, MIGRATIONS.slice(0, before));
+    const row = db.sqlite.prepare('insert into design_packages (pkg, package_json, latest, updated_at) values (?, ?, ?, ?)');
+    row.run('alice/lamp', JSON.stringify({ package: 'alice/lamp', forkOf: null }), '1.0.0', '2026-01-01T00:00:00Z');
+    row.run('bob/lamp', JSON.stringify({ package: 'bob/lamp', forkOf: { package: 'alice/lamp', version: '1.0.0' } }), null, '2026-01-01T00:00:00Z');
+    await migrate(db);
+    expect(db.sqlite.prepare('select pkg, fork_of from design_packages order by pkg').all()).toEqual([
+      { pkg: 'alice/lamp', fork_of: null },
+      { pkg: 'bob/lamp', fork_of: 'alice/lamp' },
+    ]);
+  });
+
   it('refuse a database written by newer code, naming both versions', async () => {
     const db = connect();
     await migrate(db);

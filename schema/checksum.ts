@@ -18,8 +18,13 @@ export function fileSha256(data: Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-/** The exact text that is hashed (useful to show or debug a mismatch). */
-export function canonicalFileList(files: ReadonlyArray<{ path: string; data: Uint8Array }>): string {
+/** Each file's SHA-256 (hex) by path: computed once, for the checksum and the stored file list. */
+export function fileHashes(files: ReadonlyArray<{ path: string; data: Uint8Array }>): Map<string, string> {
+  return new Map(files.map((f) => [f.path, fileSha256(f.data)]));
+}
+
+/** The exact text that is hashed (useful to show or debug a mismatch); `hashes` from fileHashes, when at hand. */
+export function canonicalFileList(files: ReadonlyArray<{ path: string; data: Uint8Array }>, hashes?: ReadonlyMap<string, string>): string {
   const sorted = [...files].sort((a, b) => comparePaths(a.path, b.path));
   for (let i = 1; i < sorted.length; i++) {
     const p = (sorted[i] as { path: string }).path;
@@ -27,12 +32,12 @@ export function canonicalFileList(files: ReadonlyArray<{ path: string; data: Uin
       throw new OhwError('INVALID_ARCHIVE', `package file ${JSON.stringify(p)}: appears more than once`, { details: { path: p } });
     }
   }
-  return sorted.map((f) => `${f.path}\0${fileSha256(f.data)}\n`).join('');
+  return sorted.map((f) => `${f.path}\0${hashes?.get(f.path) ?? fileSha256(f.data)}\n`).join('');
 }
 
 /** `sha256:<hex>` of the canonical file list; the same for the same files in any order. */
-export function packageChecksum(files: ReadonlyArray<{ path: string; data: Uint8Array }>): string {
-  return CHECKSUM_PREFIX + createHash('sha256').update(canonicalFileList(files), 'utf8').digest('hex');
+export function packageChecksum(files: ReadonlyArray<{ path: string; data: Uint8Array }>, hashes?: ReadonlyMap<string, string>): string {
+  return CHECKSUM_PREFIX + createHash('sha256').update(canonicalFileList(files, hashes), 'utf8').digest('hex');
 }
 
 /** Whether a string looks like a checksum this module produces. */

@@ -27,9 +27,10 @@ export { latestVisible };
 /**
  * A version this very request has in hand (publish): no need to read it back from git, nor to
  * pack it again. `archive` is the uploaded tar.gz, whose entries the archive reader checked to be
- * exactly `files`, so its checksum is the published one.
+ * exactly `files`, so its checksum is the published one; `hashes` are the files' SHA-256s the
+ * checksum was made from (not computed twice).
  */
-export interface FreshVersion { version: string; files: PackageFile[]; manifest: Manifest; archive?: Uint8Array }
+export interface FreshVersion { version: string; files: PackageFile[]; manifest: Manifest; archive?: Uint8Array; hashes?: ReadonlyMap<string, string> }
 
 /** Mark `pkg` before its truth changes, so a crash before refreshDerived is repaired at start. */
 export async function announce(deps: Deps, pkg: string): Promise<void> {
@@ -92,7 +93,7 @@ async function summarize(deps: Deps, pkg: string, record: VersionRecord, fresh?:
     record,
     manifest,
     files: files
-      .map((f) => ({ path: f.path, size: f.data.byteLength, sha256: fileSha256(f.data), executable: Boolean(f.executable) }))
+      .map((f) => ({ path: f.path, size: f.data.byteLength, sha256: fresh?.hashes?.get(f.path) ?? fileSha256(f.data), executable: Boolean(f.executable) }))
       .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
   };
 }

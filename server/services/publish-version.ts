@@ -1,6 +1,6 @@
 import { OhwError, type Issue } from '../../schema/errors.ts';
 import { readArchive } from '../../schema/archive.ts';
-import { packageChecksum } from '../../schema/checksum.ts';
+import { fileHashes, packageChecksum } from '../../schema/checksum.ts';
 import { validateDesign } from '../../schema/manifest/index.ts';
 import { findTooSimilar, parsePackageName } from '../../schema/names.ts';
 import { parseVersion } from '../../schema/versions.ts';
@@ -89,8 +89,9 @@ export async function publishVersion(deps: Deps, req: PublishRequest): Promise<P
     }
   }
 
+  const hashes = fileHashes(files);
   const meta: VersionMeta = {
-    checksum: packageChecksum(files),
+    checksum: packageChecksum(files, hashes),
     publisher: req.actor.name,
     dependencies,
     license: manifest.license,
@@ -104,7 +105,7 @@ export async function publishVersion(deps: Deps, req: PublishRequest): Promise<P
     message: `${pkg} ${req.version}\n\n${manifest.summary}`,
     date: deps.now(),
   });
-  await refreshDerived(deps, pkg, `publish ${pkg}@${req.version}`, { fresh: { version: req.version, files, manifest, archive: req.archive } });
+  await refreshDerived(deps, pkg, `publish ${pkg}@${req.version}`, { fresh: { version: req.version, files, manifest, archive: req.archive, hashes } });
 
   return {
     package: pkg,

@@ -124,6 +124,7 @@ export class GitDesignStore implements DesignStore {
         await this.mustWrite(tmp, objects, META_REF, commit, `create ${pkg}`);
       }, { fsync: this.pool.fsync });
       if (!created) throw new OhwError('NAME_TAKEN', `${pkg} already exists`);
+      await this.primeNew(gitdir, state);
     });
   }
 
@@ -139,7 +140,14 @@ export class GitDesignStore implements DesignStore {
         await this.mustWrite(tmp, objects, META_REF, commit, `fork ${from}`);
       }, { fsync: this.pool.fsync });
       if (!created) throw new OhwError('NAME_TAKEN', `${to} already exists`);
+      await this.primeNew(gitdir, state);
     });
+  }
+
+  /** A repo this process just created: its state and its (no) versions are known without reading. */
+  private async primeNew(gitdir: string, state: PackageState): Promise<void> {
+    await this.answers.prime(`${gitdir}\0state`, join(gitdir, META_REF), structuredClone(state));
+    await this.answers.prime(`${gitdir}\0versions`, join(gitdir, 'refs', 'tags'), []);
   }
 
   async publish(pkg: string, input: PublishInput): Promise<VersionRecord> {

@@ -7,6 +7,8 @@
  *   <repo>/objects/xx/*.tmp-*               a loose object being written (fs.ts, older versions)
  *   <repo>/refs/**.lock, packed-refs.lock   a ref update in flight: a stale lock would block
  *                                           that ref (a version number!) forever
+ *   <repo>/ohw-maintenance.lock             a repack in flight (repo.ts): it would hold off
+ *                                           maintenance of that repo for ten minutes
  *
  * Writes in this process clean up after themselves (pack-writer.ts removes its temp files on
  * failure and its pack after a lost race), so this is only for what a crash left.
@@ -65,7 +67,9 @@ export async function sweepTemporaries(dataDir: string, opts: SweepOptions = {})
         if (f.includes('.tmp-') || f.startsWith('tmp_obj_')) await rm(join(gitdir, 'objects', d, f), `${label}: objects/${d}/${f}`);
       }
     }
-    if (await fsp.stat(join(gitdir, 'packed-refs.lock')).catch(() => undefined)) await rm(join(gitdir, 'packed-refs.lock'), `${label}: packed-refs.lock`);
+    for (const lock of ['packed-refs.lock', 'ohw-maintenance.lock']) {
+      if (await fsp.stat(join(gitdir, lock)).catch(() => undefined)) await rm(join(gitdir, lock), `${label}: ${lock}`);
+    }
     await sweepLocks(join(gitdir, 'refs'), 'refs', label, rm);
   }
   return removed;

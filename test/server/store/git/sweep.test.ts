@@ -30,6 +30,7 @@ describe('temporary files left by a crash are removed at start', () => {
     await writeFile(join(repo, 'objects/ab/cdef.tmp-123-abc'), 'torn loose object');
     await writeFile(join(repo, 'refs/tags/v2.0.0.lock'), '');
     await writeFile(join(dataDir, 'index.git/refs/heads/main.lock'), '');
+    await writeFile(join(repo, 'ohw-maintenance.lock'), '');
 
     // A stale lock blocks its ref: the version cannot be published while it is there.
     expect(await codeOf(store.publish('acme/widget', publishInput('2.0.0')))).toBe('CONFLICT');
@@ -39,6 +40,7 @@ describe('temporary files left by a crash are removed at start', () => {
       'acme/widget: objects/ab/cdef.tmp-123-abc',
       'acme/widget: objects/pack/tmp_idx_123-abc',
       'acme/widget: objects/pack/tmp_pack_123-abc',
+      'acme/widget: ohw-maintenance.lock',
       'acme/widget: refs/tags/v2.0.0.lock',
       'designs/acme/.tmp-gadget.git-123-abc',
       'index.git: refs/heads/main.lock',

@@ -37,9 +37,15 @@ async function writeAndKill(s: RunningServer, token: string, round: number, afte
   let count = 0;
   let killed = false;
   const exited = new Promise((r) => s.child.once('exit', r));
+  let scheduled = false;
+  // The kill comes once `after` writes are acknowledged and at least one of them is a build report
+  // (a report goes through git and takes longer than a pledge: without this the kill could come
+  // before any report, and the run would test only the database writes).
   const ack = () => {
     count += 1;
-    if (count === after) setTimeout(() => { killed = true; s.child.kill('SIGKILL'); }, Math.floor(Math.random() * 30));
+    if (scheduled || count < after || acked.builds === 0) return;
+    scheduled = true;
+    setTimeout(() => { killed = true; s.child.kill('SIGKILL'); }, Math.floor(Math.random() * 30));
   };
   const stream = async (kind: 'pledge' | 'profile' | 'build') => {
     for (let i = 0; !killed && i < 40; i++) {

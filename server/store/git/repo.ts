@@ -143,8 +143,13 @@ export async function packState(gitdir: string): Promise<{ packs: number; loose:
 
 /** Longest a read waits for a repack, or a repack for reads, before going ahead (then the read's retry covers it). */
 const GATE_WAIT_MS = 2_000;
-/** Quiet time after a repo's last write before its maintenance runs. */
-export const MAINTAIN_AFTER_QUIET_MS = 250;
+/**
+ * Quiet time after a repo's last write before its maintenance runs. Long enough that the writes
+ * that follow one another (a publish and the build reports, owners or yanks right after it) do
+ * not meet a repack in their queue: measured with 250 ms, the first writes after a publish waited
+ * 150–300 ms for it.
+ */
+export const MAINTAIN_AFTER_QUIET_MS = 2_000;
 /** Writes in a row after which maintenance runs even without a pause (a long publish stream). */
 export const MAX_WRITES_BEFORE_MAINTENANCE = 16;
 /** Repos whose packs total less than this are consolidated into one pack; larger ones geometrically. */

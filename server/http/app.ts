@@ -33,15 +33,12 @@ export function createApp(deps: Deps, opts: AppOptions = {}): Express {
 
   const api = Router();
   api.use(refuseDeclaredJsonOver(JSON_BODY_MAX_BYTES)); // 413 before reading, not after draining
-  const json = express.json({ limit: JSON_BODY_MAX_BYTES });
-  // Reads (no body) skip the parser's work; a request with a body goes through it as before.
-  api.use((req, res, next) => (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined ? json(req, res, next) : next()));
+  api.use(express.json({ limit: JSON_BODY_MAX_BYTES }));
   api.use(authenticate(deps));
-  // The reads the registry serves most come first (no other route shares their paths).
-  api.use(designRoutes(deps));
-  api.use(searchRoutes(deps));
   api.use(healthRoute(deps));
   api.use(accountRoutes(deps));
+  api.use(designRoutes(deps));
+  api.use(searchRoutes(deps));
   for (const routes of extraRoutes(deps)) api.use(routes);
   app.use('/api/v1', api);
   app.use(webSite(deps)); // HTML pages (SPEC §7); /api/v1 and /git fall through to the JSON 404

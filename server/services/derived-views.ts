@@ -140,11 +140,15 @@ function designsIn(paths: string[]): string[] {
 
 /**
  * A package read counts its forks from the forks' own rows, so an upstream refreshed before a
- * fork of it in the same batch (a rebuild, a replay) is refreshed once more at the end.
+ * fork of it in the same batch (a rebuild, a replay) is refreshed once more at the end — and only
+ * such an upstream.
  */
 async function recountForks(deps: Deps, refreshed: Set<string>, opts: { search: boolean }): Promise<void> {
   for (const pkg of [...(await deps.derived.upstreams())].filter((p) => refreshed.has(p)).sort()) {
-    await refreshDerived(deps, pkg, `count the forks of ${pkg}`, opts);
+    // Batches run in name order: only a fork refreshed after its upstream went uncounted.
+    if ((await deps.derived.forksOf(pkg)).some((fork) => refreshed.has(fork) && fork > pkg)) {
+      await refreshDerived(deps, pkg, `count the forks of ${pkg}`, opts);
+    }
   }
 }
 

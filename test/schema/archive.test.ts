@@ -148,6 +148,13 @@ describe('readArchive accepts', () => {
       expect(files[i]!.executable).toBe(true);
     }
   });
+
+  it(`refuses a bad entry that comes after more than ${ONE_PASS_BYTES / MiB} MiB of data, naming it`, async () => {
+    const data = Buffer.alloc(15 * MiB, 7);
+    const gz = await tgz([manifest(), file('a.bin', data), file('b.bin', data), file('c.bin', data), { header: { name: 'late-link', type: 'symlink', linkname: '/etc/passwd' } }]);
+    const err = await refusal(gz, 'INVALID_ARCHIVE', 'archive entry "late-link": symbolic links are not allowed');
+    expect(err.details).toMatchObject({ path: 'late-link' });
+  });
 });
 
 describe('readArchive refuses entries that are not plain files', () => {

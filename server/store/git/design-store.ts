@@ -54,6 +54,10 @@ export { tagMessage, parseTagMessage } from './version-tags.ts';
 
 const CAS_ATTEMPTS = 25;
 
+/** The cached answers of a repo: each one's key, and the ref file (or folder) whose stamp it follows. */
+const versionsAnswer = (gitdir: string) => [`${gitdir}\0versions`, join(gitdir, 'refs', 'tags')] as const;
+const stateAnswer = (gitdir: string) => [`${gitdir}\0state`, join(gitdir, META_REF)] as const;
+
 export interface GitDesignStoreOptions {
   dataDir: string;
   /** Queue a repack once a repo holds more than N packs (0 = never). Default 4. */
@@ -146,8 +150,8 @@ export class GitDesignStore implements DesignStore {
 
   /** A repo this process just created: its state and its (no) versions are known without reading. */
   private async primeNew(gitdir: string, state: PackageState): Promise<void> {
-    await this.answers.prime(`${gitdir}\0state`, join(gitdir, META_REF), structuredClone(state));
-    await this.answers.prime(`${gitdir}\0versions`, join(gitdir, 'refs', 'tags'), []);
+    await this.answers.prime(...stateAnswer(gitdir), structuredClone(state));
+    await this.answers.prime(...versionsAnswer(gitdir), []);
   }
 
   async publish(pkg: string, input: PublishInput): Promise<VersionRecord> {
@@ -183,7 +187,7 @@ export class GitDesignStore implements DesignStore {
       const record: VersionRecord = { version, tag, commit, tree, publishedAt: isoOf(who), meta };
       this.records.remember(gitdir, record);
       const list = [...existing, record].sort((a, b) => compareVersions(a.version, b.version));
-      await this.answers.prime(`${gitdir}\0versions`, join(gitdir, 'refs', 'tags'), list);
+      await this.answers.prime(...versionsAnswer(gitdir), list);
       return structuredClone(record);
     });
   }
@@ -196,7 +200,7 @@ export class GitDesignStore implements DesignStore {
 
   async versions(pkg: string): Promise<VersionRecord[]> {
     const gitdir = await this.existingRepo(pkg);
-    const list = await this.answers.get(`${gitdir}\0versions`, join(gitdir, 'refs', 'tags'), () => this.read(pkg, gitdir, (ctx) => this.records.list(ctx)));
+    const list = await this.answers.get(...versionsAnswer(gitdir), () => this.read(pkg, gitdir, (ctx) => this.records.list(ctx)));
     return list.map((r) => structuredClone(r));
   }
 
@@ -218,7 +222,7 @@ export class GitDesignStore implements DesignStore {
 
   async state(pkg: string): Promise<PackageState> {
     const gitdir = await this.existingRepo(pkg);
-    const state = await this.answers.get(`${gitdir}\0state`, join(gitdir, META_REF), async () =>
+    const state = await this.answers.get(...stateAnswer(gitdir), async () =>
       (await this.read(pkg, gitdir, (ctx) => readState(ctx, pkg))).state);
     return structuredClone(state);
   }
@@ -241,7 +245,7 @@ export class GitDesignStore implements DesignStore {
         const result = await writeObjectsAndRefs(gitdir, objects, [{ ref: META_REF, newOid: commit, expected: head }], firstLine(message), { fsync: this.pool.fsync });
         if (result.ok) {
           this.pool.afterWrite(gitdir);
-          await this.answers.prime(`${gitdir}\0state`, join(gitdir, META_REF), structuredClone(next));
+          await this.answers.prime(...stateAnswer(gitdir), structuredClone(next));
           return structuredClone(next);
         }
         await backoff(attempt);

@@ -149,11 +149,11 @@ const GATE_WAIT_MS = 2_000;
  * not meet a repack in their queue: measured with 250 ms, the first writes after a publish waited
  * 150–300 ms for it.
  */
-export const MAINTAIN_AFTER_QUIET_MS = 2_000;
+const MAINTAIN_AFTER_QUIET_MS = 2_000;
 /** Writes in a row after which maintenance runs even without a pause (a long publish stream). */
-export const MAX_WRITES_BEFORE_MAINTENANCE = 16;
+const MAX_WRITES_BEFORE_MAINTENANCE = 16;
 /** Repos whose packs total less than this are consolidated into one pack; larger ones geometrically. */
-export const CONSOLIDATE_UNDER_BYTES = 64 * 1024 * 1024;
+const CONSOLIDATE_UNDER_BYTES = 64 * 1024 * 1024;
 /** Repos whose isomorphic-git cache (parsed pack indexes, and the packs themselves) is kept. */
 const CACHED_REPOS = 64;
 /** Pauses before each retry of a failed read (the first retry is immediate). */

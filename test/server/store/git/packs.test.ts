@@ -15,12 +15,16 @@ describe('objects are written as packs and repacked once writes pause', () => {
   afterEach(() => cleanup());
 
   const packFiles = async (gitdir: string) => (await readdir(join(gitdir, 'objects/pack'))).filter((f) => f.endsWith('.pack'));
+  /** A store over the temp data dir with `acme/widget` created in it (default maintenance unless given). */
+  const widgetStore = async (opts: { gcEvery?: number } = {}) => {
+    const store = new GitDesignStore({ dataDir, ...opts });
+    await store.create('acme/widget', initialState(), alice);
+    return { store, gitdir: store.repoPath('acme/widget') };
+  };
   const looseCount = (gitdir: string) => Number(/^count: (\d+)$/m.exec(realGit(['-C', gitdir, 'count-objects', '-v']))![1]);
 
   it('writes a publish as exactly one new pack and no loose object', async () => {
-    const store = new GitDesignStore({ dataDir, gcEvery: 0 });
-    await store.create('acme/widget', initialState(), alice);
-    const gitdir = store.repoPath('acme/widget');
+    const { store, gitdir } = await widgetStore({ gcEvery: 0 });
     const before = await packFiles(gitdir);
     const rec = await store.publish('acme/widget', publishInput('1.0.0'));
     const after = await packFiles(gitdir);
@@ -35,14 +39,12 @@ describe('objects are written as packs and repacked once writes pause', () => {
   });
 
   it('consolidates a small repository into one pack with a bitmap once its writes pause (a clone reuses it whole)', async () => {
-    const store = new GitDesignStore({ dataDir });
-    await store.create('acme/widget', initialState(), alice);
+    const { store, gitdir } = await widgetStore();
     for (let i = 0; i < 12; i++) {
       await store.publish('acme/widget', publishInput(`1.${i}.0`));
       if (i % 4 === 3) await store.idle();
     }
     await store.idle();
-    const gitdir = store.repoPath('acme/widget');
     const files = await readdir(join(gitdir, 'objects/pack'));
     expect(await packFiles(gitdir)).toHaveLength(1);
     expect(files.filter((f) => f.endsWith('.bitmap'))).toEqual([(await packFiles(gitdir))[0]!.replace(/\.pack$/, '.bitmap')]);
@@ -55,9 +57,7 @@ describe('objects are written as packs and repacked once writes pause', () => {
   });
 
   it('rolls packs up beside a stream of writes that never pauses, without holding the writes back', async () => {
-    const store = new GitDesignStore({ dataDir });
-    await store.create('acme/widget', initialState(), alice);
-    const gitdir = store.repoPath('acme/widget');
+    const { store, gitdir } = await widgetStore();
     await Promise.all(Array.from({ length: 40 }, (_, i) => store.publish('acme/widget', publishInput(`1.${i}.0`))));
     // 41 packs were written; roll-ups every 16 writes (or a pause) merged most of them.
     expect((await packFiles(gitdir)).length).toBeLessThan(30);
@@ -68,9 +68,7 @@ describe('objects are written as packs and repacked once writes pause', () => {
   });
 
   it('leaves a repository alone while another process holds its maintenance lock, and takes over a lock left by a crash', async () => {
-    const store = new GitDesignStore({ dataDir });
-    await store.create('acme/widget', initialState(), alice);
-    const gitdir = store.repoPath('acme/widget');
+    const { store, gitdir } = await widgetStore();
     const lock = join(gitdir, 'ohw-maintenance.lock');
     await writeFile(lock, '');
     await store.publish('acme/widget', publishInput('1.0.0'));
@@ -85,10 +83,8 @@ describe('objects are written as packs and repacked once writes pause', () => {
   });
 
   it('rolls a repository up geometrically, with a multi-pack bitmap, when asked to maintain it', async () => {
-    const store = new GitDesignStore({ dataDir, gcEvery: 0 });
-    await store.create('acme/widget', initialState(), alice);
+    const { store, gitdir } = await widgetStore({ gcEvery: 0 });
     for (let i = 0; i < 6; i++) await store.publish('acme/widget', publishInput(`1.${i}.0`));
-    const gitdir = store.repoPath('acme/widget');
     expect(await packFiles(gitdir)).toHaveLength(7);
     await store.maintain('acme/widget');
     expect((await packFiles(gitdir)).length).toBeLessThan(7);
@@ -98,9 +94,7 @@ describe('objects are written as packs and repacked once writes pause', () => {
   });
 
   it('packs a repository written before packs (loose objects) at its next write', async () => {
-    const store = new GitDesignStore({ dataDir });
-    await store.create('acme/widget', initialState(), alice);
-    const gitdir = store.repoPath('acme/widget');
+    const { store, gitdir } = await widgetStore();
     // An old repo: its objects loose, as isomorphic-git wrote them before.
     const [pack] = await packFiles(gitdir);
     const bytes = await readFile(join(gitdir, 'objects/pack', pack!));
